@@ -1,0 +1,17 @@
+# Writes OUT: a header holding every configs/*.toml as a string, so the CLI finds the
+# presets from any working directory. Run at build time (add_custom_command).
+file(GLOB presets ${CONFIG_DIR}/*.toml)
+list(SORT presets)
+set(text "// GENERATED FILE, do not edit: written by cmake/embed_presets.cmake from configs/*.toml.\n#pragma once\n\nnamespace systole {\nstruct Preset { const char* name; const char* toml; };\ninline constexpr Preset kPresets[] = {\n")
+foreach(p ${presets})
+  get_filename_component(name ${p} NAME_WE)
+  file(READ ${p} body)
+  string(APPEND text "  {\"${name}\", R\"SYSTOLE_TOML(${body})SYSTOLE_TOML\"},\n")
+endforeach()
+string(APPEND text "};\n}  // namespace systole\n")
+if(EXISTS ${OUT})
+  file(READ ${OUT} old)
+endif()
+if(NOT old STREQUAL text)
+  file(WRITE ${OUT} "${text}")
+endif()
