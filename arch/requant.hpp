@@ -20,11 +20,11 @@ inline int32_t sat32(int64_t v) {
   return v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : int32_t(v));
 }
 
-// round_half_even(x * mult / 2^shift), shift in 0..63, saturated to int32.
+// round_half_even(x * mult / 2^shift), saturated to int32. shift > 63 acts as 63.
 inline int32_t scale_round(int32_t x, int32_t mult, uint32_t shift) {
   const int64_t prod = int64_t(x) * int64_t(mult);  // |prod| <= 2^62: exact
   if (shift == 0) return sat32(prod);
-  shift &= 63;
+  if (shift > 63) shift = 63;
   const int64_t q = prod >> shift;  // floor (arithmetic shift)
   const uint64_t rem = uint64_t(prod) & ((uint64_t(1) << shift) - 1);
   const uint64_t half = uint64_t(1) << (shift - 1);
