@@ -31,7 +31,7 @@ const Key kKeys[] = {
     {"scratchpad", "banks", &Config::spad_banks, nullptr, 1, 64, "scratchpad banks (power of two)"},
     {"accumulator", "size_kib", &Config::acc_kib, nullptr, 1, 65536, "accumulator size in KiB"},
     {"accumulator", "banks", &Config::acc_banks, nullptr, 1, 64, "accumulator banks (power of two)"},
-    {"dram", "size_mib", &Config::dram_mib, nullptr, 1, 4096, "modelled device memory in MiB"},
+    {"dram", "size_mib", &Config::dram_mib, nullptr, 1, 65536, "modelled device memory in MiB"},
     {"dram", "bytes_per_cycle", &Config::dram_bytes_per_cycle, nullptr, 1, 256, "DMA bandwidth (power of two)"},
     {"dram", "latency_cycles", &Config::dram_latency, nullptr, 0, 100000, "cycles from request to first data"},
     {"clock", "mhz", nullptr, &Config::clock_mhz, 0.001, 10000, "accelerator clock"},
