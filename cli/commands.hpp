@@ -1,0 +1,11 @@
+// Sub-commands of the `systole` CLI; each file cli/<name>_cmd.cpp adds one to the app.
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace systole::cli {
+
+void add_gemm_command(CLI::App& app);
+void add_asm_commands(CLI::App& app);
+void add_config_command(CLI::App& app);
+
+}  // namespace systole::cli
