@@ -81,7 +81,7 @@ std::string disassemble(const Insn& w) {
     std::string text;
     for (uint32_t e = 0; e < f.num_enum_values; ++e)
       if (f.enum_values[e].value == v) text = f.enum_values[e].name;
-    if (text.empty()) text = (f.bits >= 20 && v > 9) ? fmt::format("0x{:x}", v) : fmt::format("{}", v);
+    if (text.empty()) text = (f.bits >= 32 && v > 9) ? fmt::format("0x{:x}", v) : fmt::format("{}", v);
     out += fmt::format(" {}={}", f.name, text);
   }
   // Bits outside every field must be zero; show them if not, so nothing is hidden.
