@@ -267,8 +267,9 @@ std::string gen_cpp(const Spec& s) {
     o << fmt::format("  {{{}, Opcode::{}, Unit::{}, k{}Fields, sizeof(k{}Fields) / sizeof(FieldInfo), {}}},\n", cstr(op.name),
                      op.name, camel(op.unit), camel(op.name), camel(op.name), cstr(op.doc));
   o << "};\n\ninline uint32_t opcode_bits(const Insn& w) { return uint32_t(get_bits(w, 0, kOpcodeBits)); }\n";
+  // Header fields sit at the same offsets in every opcode; take them from the first.
   for (const char* dep : {"pop_prev", "pop_next", "push_prev", "push_next"})
-    for (auto& f : s.header)
+    for (auto& f : s.opcodes[0].fields)
       if (f.name == dep)
         o << fmt::format("inline bool {}(const Insn& w) {{ return get_bits(w, {}, 1) != 0; }}\n", dep, f.lsb);
 

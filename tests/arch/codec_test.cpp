@@ -108,3 +108,14 @@ TEST(Codec, ParamWordRoundTrip) {
       EXPECT_EQ(q.clamp_hi, 127);
     }
 }
+
+TEST(Codec, DependencyAccessorsReadTheirOwnBits) {
+  MatmulInsn m;
+  m.pop_next = 1;
+  m.push_prev = 1;
+  const Insn w = pack(m);
+  EXPECT_FALSE(pop_prev(w));
+  EXPECT_TRUE(pop_next(w));
+  EXPECT_TRUE(push_prev(w));
+  EXPECT_FALSE(push_next(w));
+}
