@@ -1,7 +1,10 @@
 // Builds a driver::Program: lays tensors out in the arena (64-byte aligned), appends
 // instructions through the checked codec, and keeps the dependency-token bookkeeping so that
-// code generators state intent (which unit waits for which) rather than raw bits.
+// code generators state intent (which unit waits for which) rather than raw bits. Every
+// emit checks the token rules the driver's validator enforces (pop after an earlier push on
+// the same channel, neighbours only, at most token_depth outstanding).
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -27,12 +30,26 @@ class ProgramBuilder {
   void emit(const isa::StoreInsn& x);
   size_t size() const { return prog_.insns.size(); }
 
-  // Finishes: checks every token channel is balanced and returns the program.
+  // A tensor added earlier; throws systole::Error when absent.
+  const driver::TensorDesc& tensor(const std::string& name) const;
+
+  // Finishes: checks every token channel is balanced and returns the program. Throws
+  // systole::Error on an unbalanced channel or an empty program; the builder is then empty.
   driver::Program finish();
 
+  // Token channels between neighbouring units, named by direction.
+  enum Channel { kLoadToExec = 0, kExecToLoad = 1, kExecToStore = 2, kStoreToExec = 3, kNumChannels = 4 };
+  // Tokens pushed and not yet popped on a channel (as of the last emitted instruction).
+  uint32_t outstanding(Channel c) const { return tokens_[c]; }
+
  private:
+  // Checks one instruction's token flags (a pop needs an earlier unmatched push) and counts them.
+  void track(const char* op, isa::Unit unit, uint32_t pop_prev, uint32_t pop_next, uint32_t push_prev,
+             uint32_t push_next);
+
   Config cfg_;
   driver::Program prog_;
+  std::array<uint32_t, kNumChannels> tokens_{};
 };
 
 }  // namespace systole::compiler
