@@ -5,7 +5,8 @@ set -euo pipefail
 PKGS=(
   build-essential cmake ccache pkg-config git python3
   libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
-  libeigen3-dev libdnnl-dev verilator libsystemc-dev yosys
+  libeigen3-dev libdnnl-dev libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
+  verilator libsystemc-dev yosys
 )
 missing=()
 for p in "${PKGS[@]}"; do
