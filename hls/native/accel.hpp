@@ -1,7 +1,7 @@
 // Native entry point of the HLS accelerator model (the `hls` backend of the driver).
 // Host-only (not synthesized). The synthesizable top is hls/systole_top.hpp (template over the design point); this
 // wrapper picks the instance for a runtime Config, runs it functionally (bit-exact) and
-// fills the performance counters from the per-instruction timing model (hls/timing.hpp).
+// fills the performance counters from the per-instruction timing model (hls/native/timing.hpp).
 #pragma once
 #include <cstdint>
 
