@@ -36,9 +36,15 @@ class Backend {
 
 using BackendFactory = std::function<std::unique_ptr<Backend>(const Config&)>;
 
-// Backends register themselves by name (see register_builtin_backends()).
+// Backends register by name. register_backend replaces an existing entry of that name
+// (tests install doubles this way). Thread-safe.
 void register_backend(const std::string& name, BackendFactory factory);
-std::vector<std::string> backend_names();
+// Registers the backends compiled into this build ("hls" when hls/ is built). Idempotent;
+// backend_names() and make_backend() call it first, so a program linking the static
+// library never depends on static initializers being kept by the linker.
+void register_builtin_backends();
+std::vector<std::string> backend_names();  // sorted
+// Throws systole::Error listing the known names when `name` is not registered.
 std::unique_ptr<Backend> make_backend(const std::string& name, const Config& cfg);
 
 }  // namespace systole::driver
