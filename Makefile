@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: setup configure build demo test bench clean regen-docs
+.PHONY: setup configure build demo test bench clean regen
 
 setup:
 	@bash scripts/setup.sh
@@ -25,8 +25,8 @@ test: build
 bench: build
 	bash scripts/bench.sh $(BUILD)
 
-regen-docs: build
-	cmake --build $(BUILD) --target regen-docs
+regen: build
+	cmake --build $(BUILD) --target regen
 
 clean:
 	rm -rf $(BUILD)

@@ -10,13 +10,13 @@
 
 namespace {
 
-struct Run {
+struct CmdResult {
   int status = -1;
   std::string out;  // stdout and stderr together
 };
 
-Run run(const std::string& args) {
-  Run r;
+CmdResult systole(const std::string& args) {
+  CmdResult r;
   const std::string cmd = std::string(SYSTOLE_BIN) + " " + args + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return r;
@@ -29,7 +29,7 @@ Run run(const std::string& args) {
 }
 
 nlohmann::json gemm_json(const std::string& args) {
-  const Run r = run("gemm --json " + args);
+  const CmdResult r = systole("gemm --json " + args);
   EXPECT_EQ(r.status, 0) << r.out;
   return nlohmann::json::parse(r.out);
 }
@@ -55,23 +55,23 @@ TEST(Cli, GemmJsonHasTheDocumentedFieldsAndIsBitExact) {
 }
 
 TEST(Cli, GemmHumanSummary) {
-  const Run r = run("gemm --m 16 --n 16 --k 16 --config tiny");
+  const CmdResult r = systole("gemm --m 16 --n 16 --k 16 --config tiny");
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("bit-exact"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("utilization"), std::string::npos) << r.out;
 }
 
 TEST(Cli, BadInputGivesAClearErrorAndNonZeroExit) {
-  Run r = run("gemm --config /no/such.toml");
+  CmdResult r = systole("gemm --config /no/such.toml");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("not a preset"), std::string::npos) << r.out;
-  r = run("gemm --m 0");
+  r = systole("gemm --m 0");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("at least 1"), std::string::npos) << r.out;
-  r = run("gemm --backend nosuch --m 4 --n 4 --k 4");
+  r = systole("gemm --backend nosuch --m 4 --n 4 --k 4");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("nosuch"), std::string::npos) << r.out;
-  r = run("frobnicate");
+  r = systole("frobnicate");
   EXPECT_NE(r.status, 0);
 }
 
@@ -83,9 +83,9 @@ TEST(Cli, AsmDisasmRoundTrip) {
          "MATMUL pop_prev=1 load_weights=1 w_rows=16 rows=4 push_next=1\n"
          "STORE pop_prev=1 y_size=4 x_size=16 dram_addr=0x400 dram_stride=16\n";
   }
-  Run r = run("asm " + dir + "/p.s -o " + dir + "/p.bin");
+  CmdResult r = systole("asm " + dir + "/p.s -o " + dir + "/p.bin");
   ASSERT_EQ(r.status, 0) << r.out;
-  r = run("disasm " + dir + "/p.bin");
+  r = systole("disasm " + dir + "/p.bin");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("LOAD push_next=1 sram_addr=2 dram_addr=0x40 dram_stride=16 y_size=4 x_size=16"), std::string::npos)
       << r.out;
@@ -94,18 +94,18 @@ TEST(Cli, AsmDisasmRoundTrip) {
     std::ofstream s(dir + "/bad.s");
     s << "LOAD\nSTORE y_size=70000\n";
   }
-  r = run("asm " + dir + "/bad.s -o " + dir + "/bad.bin");
+  r = systole("asm " + dir + "/bad.s -o " + dir + "/bad.bin");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("bad.s:2:"), std::string::npos) << r.out;
 }
 
 TEST(Cli, ConfigPrintsAndValidates) {
-  Run r = run("config tiny");
+  CmdResult r = systole("config tiny");
   EXPECT_EQ(r.status, 0);
   EXPECT_NE(r.out.find("dim = 4"), std::string::npos) << r.out;
   const std::string bad = testing::TempDir() + "/bad.toml";
   std::ofstream(bad) << "[scratchpad]\nbanks = 3\n";
-  r = run("config " + bad);
+  r = systole("config " + bad);
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("banks = 3 must be a power of two"), std::string::npos) << r.out;
 }

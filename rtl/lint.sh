@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Lint the whole RTL tree with Verilator -Wall (warnings are errors), for the tiny and the
+# default design points. Usage: rtl/lint.sh [generated-dir]   (default build-rtl/generated)
+# The ISA package is generated: cmake --build build-rtl --target systole_generated
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+pkg="$here/gen/systole_isa_pkg.sv"
+out="${1:-${TMPDIR:-/tmp}}"
+mapfile -t files < <(grep -v '^#' "$here/files.f" | sed "s|^|$here/|")
+run() {
+  echo "lint: systole_top $*"
+  verilator --lint-only -Wall "$here/lint.vlt" "$pkg" "${files[@]}" --top-module systole_top "$@"
+}
+run -GDIM=4 -GSPAD_ROWS=4096 -GACC_ROWS=256 -GBUS_BYTES=4
+run -GDIM=16 -GSPAD_ROWS=16384 -GACC_ROWS=1024 -GBUS_BYTES=16
+run -GDIM=32 -GSPAD_ROWS=16384 -GACC_ROWS=2048 -GBUS_BYTES=32 -GACC_BANKS=4
+echo "lint: clean"

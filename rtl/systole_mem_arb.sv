@@ -1,0 +1,126 @@
+// Systole memory master: arbitrates the fetch, load and store request channels onto the one
+// DRAM port and routes read responses back by id (docs/rtl.md, "Memory-master protocol").
+//
+//   request  valid/ready, addr (BUS_BYTES-aligned), beats (1..255), write, id
+//            fixed priority store > load > fetch; one request per cycle, passed through
+//            combinationally (no added latency)
+//   write    valid/ready beats with byte strobes and last, in request order: only the
+//            store unit writes, so this channel and the write responses connect to it
+//   read     valid/ready beats with data, last, err and the request's id
+//   response one per write burst (valid/ready, err)
+// halt_i stops new grants; quiet_o says no burst is outstanding (the top uses both to stop
+// cleanly after an error or a soft reset).
+module systole_mem_arb (
+  input  logic            clk_i,
+  input  logic            rst_ni,
+  input  logic            halt_i,
+  output logic            quiet_o,
+  // fetch (id 0), load (id 1): read requests
+  input  logic            f_req_valid_i,
+  output logic            f_req_ready_o,
+  input  logic [31:0]     f_req_addr_i,
+  input  logic [7:0]      f_req_beats_i,
+  output logic            f_r_valid_o,
+  input  logic            f_r_ready_i,
+  input  logic            l_req_valid_i,
+  output logic            l_req_ready_o,
+  input  logic [31:0]     l_req_addr_i,
+  input  logic [7:0]      l_req_beats_i,
+  output logic            l_r_valid_o,
+  input  logic            l_r_ready_i,
+  // store (id 2): write requests
+  input  logic            s_req_valid_i,
+  output logic            s_req_ready_o,
+  input  logic [31:0]     s_req_addr_i,
+  input  logic [7:0]      s_req_beats_i,
+  // DRAM port
+  output logic            mem_req_valid_o,
+  input  logic            mem_req_ready_i,
+  output logic            mem_req_write_o,
+  output logic [31:0]     mem_req_addr_o,
+  output logic [7:0]      mem_req_beats_o,
+  output logic [1:0]      mem_req_id_o,
+  input  logic            mem_r_valid_i,
+  output logic            mem_r_ready_o,
+  input  logic            mem_r_last_i,
+  input  logic [1:0]      mem_r_id_i,
+  input  logic            mem_b_valid_i,
+  input  logic            mem_b_ready_i   // the store's b_ready (write responses go to it)
+);
+
+  localparam logic [1:0] IdFetch = 2'd0;
+  localparam logic [1:0] IdLoad  = 2'd1;
+  localparam logic [1:0] IdStore = 2'd2;
+
+  logic [15:0] rd_out_q, rd_out_d, wr_out_q, wr_out_d;
+  logic        req_fire, r_fire, b_fire;
+
+  always_comb begin
+    mem_req_valid_o = 1'b0;
+    mem_req_write_o = 1'b0;
+    mem_req_addr_o  = f_req_addr_i;
+    mem_req_beats_o = f_req_beats_i;
+    mem_req_id_o    = IdFetch;
+    f_req_ready_o   = 1'b0;
+    l_req_ready_o   = 1'b0;
+    s_req_ready_o   = 1'b0;
+    if (!halt_i) begin
+      if (s_req_valid_i) begin
+        mem_req_valid_o = 1'b1;
+        mem_req_write_o = 1'b1;
+        mem_req_addr_o  = s_req_addr_i;
+        mem_req_beats_o = s_req_beats_i;
+        mem_req_id_o    = IdStore;
+        s_req_ready_o   = mem_req_ready_i;
+      end else if (l_req_valid_i) begin
+        mem_req_valid_o = 1'b1;
+        mem_req_addr_o  = l_req_addr_i;
+        mem_req_beats_o = l_req_beats_i;
+        mem_req_id_o    = IdLoad;
+        l_req_ready_o   = mem_req_ready_i;
+      end else if (f_req_valid_i) begin
+        mem_req_valid_o = 1'b1;
+        f_req_ready_o   = mem_req_ready_i;
+      end
+    end
+  end
+
+  // Read responses by id.
+  always_comb begin
+    f_r_valid_o   = mem_r_valid_i && (mem_r_id_i == IdFetch);
+    l_r_valid_o   = mem_r_valid_i && (mem_r_id_i == IdLoad);
+    mem_r_ready_o = (mem_r_id_i == IdLoad) ? l_r_ready_i : f_r_ready_i;
+  end
+
+  assign req_fire = mem_req_valid_o && mem_req_ready_i;
+  assign r_fire   = mem_r_valid_i && mem_r_ready_o && mem_r_last_i;
+  assign b_fire   = mem_b_valid_i && mem_b_ready_i;
+
+  always_comb begin
+    rd_out_d = rd_out_q;
+    wr_out_d = wr_out_q;
+    if (req_fire && !mem_req_write_o && !r_fire) begin
+      rd_out_d = rd_out_q + 1'b1;
+    end else if (r_fire && !(req_fire && !mem_req_write_o)) begin
+      rd_out_d = rd_out_q - 1'b1;
+    end
+    if (req_fire && mem_req_write_o && !b_fire) begin
+      wr_out_d = wr_out_q + 1'b1;
+    end else if (b_fire && !(req_fire && mem_req_write_o)) begin
+      wr_out_d = wr_out_q - 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rd_out_q <= '0;
+      wr_out_q <= '0;
+    end else begin
+      rd_out_q <= rd_out_d;
+      wr_out_q <= wr_out_d;
+    end
+  end
+
+  assign quiet_o = (rd_out_q == '0) && (wr_out_q == '0);
+
+endmodule

@@ -1,0 +1,40 @@
+// Systole inferable RAM: one synchronous write port, two synchronous read ports (1-cycle
+// latency, read-before-write on the same address). Maps to block RAM (duplicated per read
+// port where a vendor RAM has one) or to flops for tiny configurations.
+module systole_ram #(
+  parameter int unsigned WIDTH = 32,
+  parameter int unsigned DEPTH = 16,
+  localparam int unsigned Aw = (DEPTH > 1) ? $clog2(DEPTH) : 1
+) (
+  input  logic             clk_i,
+  input  logic             we_i,
+  input  logic [Aw-1:0]    waddr_i,
+  input  logic [WIDTH-1:0] wdata_i,
+  input  logic             re_a_i,
+  input  logic [Aw-1:0]    raddr_a_i,
+  output logic [WIDTH-1:0] rdata_a_o,
+  input  logic             re_b_i,
+  input  logic [Aw-1:0]    raddr_b_i,
+  output logic [WIDTH-1:0] rdata_b_o
+);
+
+  logic [WIDTH-1:0] mem_q [DEPTH];
+  logic [WIDTH-1:0] rdata_a_q, rdata_b_q;
+
+  // Memory primitive: the one place where always_ff writes an array and enables reads.
+  always_ff @(posedge clk_i) begin
+    if (we_i) begin
+      mem_q[waddr_i] <= wdata_i;
+    end
+    if (re_a_i) begin
+      rdata_a_q <= mem_q[raddr_a_i];
+    end
+    if (re_b_i) begin
+      rdata_b_q <= mem_q[raddr_b_i];
+    end
+  end
+
+  assign rdata_a_o = rdata_a_q;
+  assign rdata_b_o = rdata_b_q;
+
+endmodule

@@ -1,0 +1,37 @@
+// Systole dependency-token counter for one channel between neighbouring units: push adds a
+// token, pop (only when avail_o) takes one; both in one cycle leave the count unchanged.
+// Saturates at 2^WIDTH-1 (the driver's validator keeps programs far below).
+module systole_token #(
+  parameter int unsigned WIDTH = 8
+) (
+  input  logic clk_i,
+  input  logic rst_ni,
+  input  logic push_i,
+  input  logic pop_i,
+  output logic avail_o
+);
+
+  logic [WIDTH-1:0] count_q, count_d;
+  logic             pop;
+
+  assign avail_o = (count_q != '0);
+  assign pop     = pop_i && avail_o;
+
+  always_comb begin
+    count_d = count_q;
+    if (push_i && !pop && (count_q != '1)) begin
+      count_d = count_q + 1'b1;
+    end else if (pop && !push_i) begin
+      count_d = count_q - 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      count_q <= '0;
+    end else begin
+      count_q <= count_d;
+    end
+  end
+
+endmodule
