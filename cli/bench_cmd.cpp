@@ -1,6 +1,7 @@
 // `systole bench gemm`: the GEMM benchmark shapes on one backend and config, one JSON object
-// with a row per shape (cycles, utilization, bit-exactness, simulation speed). The figures in
-// the README come from here.
+// with a row per shape (cycles, utilization, bit-exactness, simulation speed).
+// `systole bench cpu`: own int8 CPU GEMM against oneDNN side by side, plus CPU ceilings.
+// The figures in the README come from here.
 #include <fmt/format.h>
 
 #include <sstream>
@@ -8,6 +9,7 @@
 #include "arch/error.hpp"
 #include "cli/commands.hpp"
 #include "cli/gemm_run.hpp"
+#include "roofline/cpu_bench.hpp"
 
 namespace systole::cli {
 namespace {
@@ -47,6 +49,21 @@ void add_bench_command(CLI::App& app) {
     }
     fmt::print("{}\n", nlohmann::json{{"benchmark", "gemm"}, {"all_bit_exact", all_exact}, {"results", rows}}.dump(1));
     if (!all_exact) throw CLI::RuntimeError(3);
+  });
+
+  auto* cpu = bench->add_subcommand("cpu", "Own int8 CPU GEMM vs oneDNN side by side, and the CPU ceilings (JSON)");
+  auto copt = std::make_shared<roofline::CpuBenchOptions>();
+  auto json = std::make_shared<bool>(true);
+  cpu->add_option("--m", copt->m, "rows")->capture_default_str();
+  cpu->add_option("--n", copt->n, "columns")->capture_default_str();
+  cpu->add_option("--k", copt->k, "reduction depth")->capture_default_str();
+  cpu->add_option("--threads", copt->threads, "GEMM threads")->capture_default_str();
+  cpu->add_option("--reps", copt->reps, "timed repetitions")->capture_default_str();
+  cpu->add_flag("--remeasure", copt->remeasure_ceilings, "re-measure the cached CPU ceilings");
+  cpu->add_flag("--json", *json, "JSON output (the only format)");
+  cpu->callback([copt] {
+    const nlohmann::json j = roofline::run_cpu_bench(*copt);
+    fmt::print("{}\n", j.dump(2));
   });
 }
 

@@ -6,3 +6,5 @@ B="${1:-build}"
 echo "# machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 echo "# systole bench gemm --config default --backend hls"
 "$B/systole" bench gemm --config default --backend hls
+echo "# systole bench cpu --json"
+"$B/systole" bench cpu --json
