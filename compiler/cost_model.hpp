@@ -1,5 +1,5 @@
 // Analytical cost model of the accelerator: compute cycles, DMA bytes over bandwidth plus
-// latency, and their overlap, for a tiled GEMM (and later each conv layer). Closed form, no
+// latency, and their overlap, for a tiled GEMM and a tiled convolution. Closed form, no
 // simulation, so that the compiler can search tilings and roofline/ and design-space sweeps
 // can evaluate thousands of design points. docs/cost_model.md states every term.
 #pragma once
@@ -46,5 +46,48 @@ bool fits_gemm_tiling(const Config& cfg, const GemmShape& s, const GemmTiling& t
 // The cheapest tiling by estimate_gemm over the balanced tile sizes of each dimension and
 // both loop orders (docs/cost_model.md). Throws systole::Error when nothing fits.
 GemmTiling choose_gemm_tiling(const Config& cfg, const GemmShape& s);
+
+// Geometry of a quantized 2D convolution (compiler/conv.hpp lowers it): NHWC activations,
+// OHWI weights with c_in / groups input channels per group. The layer reads input channels
+// in_c_offset .. +c_in of a tensor with in_c_total channels per pixel and writes output
+// channels out_c_offset .. +c_out of one with out_c_total (0 = exactly c_in / c_out): a
+// concat or split costs nothing.
+struct ConvShape {
+  uint32_t n = 1, h = 1, w = 1, c_in = 1, c_out = 1;
+  uint32_t kh = 1, kw = 1;
+  uint32_t stride_h = 1, stride_w = 1;
+  uint32_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+  uint32_t dil_h = 1, dil_w = 1;
+  uint32_t groups = 1;
+  uint32_t in_c_offset = 0, in_c_total = 0;
+  uint32_t out_c_offset = 0, out_c_total = 0;
+  // Output size (0 when the padded input is smaller than the dilated kernel).
+  uint32_t out_h() const;
+  uint32_t out_w() const;
+  uint32_t in_channels_total() const { return in_c_total ? in_c_total : c_in; }
+  uint32_t out_channels_total() const { return out_c_total ? out_c_total : c_out; }
+  uint64_t macs() const;  // n * out_h * out_w * c_out * kh * kw * c_in / groups
+  std::string to_string() const;
+};
+
+// How a convolution is cut (compiler/conv_layout.hpp has the mapping it implies).
+struct ConvTiling {
+  uint32_t toh = 0;  // output rows per spatial tile (<= 255: MATMUL.outer)
+  uint32_t tow = 0;  // output columns per spatial tile
+  uint32_t tn = 0;   // output channels per tile, a multiple of DIM (within one group unit)
+  uint32_t tk = 0;   // input channels per scratchpad chunk, a multiple of DIM
+  LoopOrder order = LoopOrder::MN;  // MN: spatial tiles outer, channel tiles inner
+  bool pack_kw = false;  // first-layer mapping: kw taps x C_in packed into one DIM-wide row
+  std::string to_string() const;
+};
+
+// Cost of one convolution under one tiling, as compiler/conv.cpp lowers it. Cost grows with
+// the number of tile rows and columns (microseconds), never with the layer's volume. Throws
+// systole::Error naming what is wrong when the shape is invalid or the tiling does not fit.
+CostEstimate estimate_conv(const Config& cfg, const ConvShape& s, const ConvTiling& t);
+bool fits_conv_tiling(const Config& cfg, const ConvShape& s, const ConvTiling& t);
+// The cheapest fitting tiling by estimate_conv (docs/cost_model.md, "Convolution"); tries
+// the kw-packed mapping where it applies. Throws systole::Error when nothing fits.
+ConvTiling choose_conv_tiling(const Config& cfg, const ConvShape& s);
 
 }  // namespace systole::compiler
