@@ -6,7 +6,7 @@ PKGS=(
   build-essential cmake ccache pkg-config git python3
   libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
   libeigen3-dev libdnnl-dev libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
-  verilator libsystemc-dev yosys
+  verilator libsystemc-dev yosys nextpnr-ice40 fpga-icestorm
 )
 missing=()
 for p in "${PKGS[@]}"; do
