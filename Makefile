@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: setup configure build demo test bench clean regen
+.PHONY: setup configure build demo test bench fuzz-rtl clean regen
 
 setup:
 	@bash scripts/setup.sh
@@ -24,6 +24,11 @@ test: build
 
 bench: build
 	bash scripts/bench.sh $(BUILD)
+
+# Long differential campaign: N random programs on hls and the Verilated RTL, compared byte for byte.
+N ?= 1000
+fuzz-rtl: build
+	$(BUILD)/tests/diff/rtl_fuzz $(N)
 
 regen: build
 	cmake --build $(BUILD) --target regen

@@ -60,7 +60,7 @@ module systole_execute #(
   output logic [31:0]       err_idx_o
 );
 
-  typedef enum logic [1:0] {FIdle, FTok, FWload, FErr} front_e;
+  typedef enum logic [1:0] {FIdle, FWload, FErr} front_e;
   typedef enum logic [1:0] {BIdle, BStream, BErr} back_e;
 
   // Control that travels with a row through the array.
@@ -93,19 +93,26 @@ module systole_execute #(
   logic [CtlW-1:0] ctl_out_bits;
   logic           ret_q, ret_d, ret_pp_q, ret_pp_d, ret_pn_q, ret_pn_d;
   logic           f_err, b_err, issue_last, take, h_empty;
+  logic           last_issue, take_h, h_free, f_tok_ok, h_write, src_valid, src_empty, consume;
+  systole_isa_pkg::matmul_insn_t   n_insn, src_insn;
+  logic [31:0]    n_idx, src_idx;
+  logic           n_bank, src_bank;
   logic [7:0]     f_err_code;
   logic [DIM*8-1:0] w_row;
 
-  assign h_empty = (h_insn_q.rows == '0) || (h_insn_q.outer == '0);
+  // The back engine can accept an instruction this cycle: idle, or issuing the last row of
+  // the current one (markers only when idle).
+  assign last_issue = (b_state_q == BStream) && (i_q == b_insn_q.rows - 1'b1) &&
+                      (o_q == b_insn_q.outer - 1'b1) && (a_ptr_q < SPAD_ROWS) && (acc_ptr_q < ACC_ROWS);
+  assign h_empty    = (h_insn_q.rows == '0) || (h_insn_q.outer == '0);
+  assign take_h     = h_valid_q && (h_empty ? (b_state_q == BIdle) : ((b_state_q == BIdle) || last_issue));
+  assign h_free     = !h_valid_q || take_h;
+  assign f_tok_ok   = (!insn_i.pop_prev || tok_prev_avail_i) && (!insn_i.pop_next || tok_next_avail_i);
 
   always_comb begin
     f_state_d  = f_state_q;
     f_insn_d   = f_insn_q;
     f_idx_d    = f_idx_q;
-    h_valid_d  = h_valid_q;
-    h_insn_d   = h_insn_q;
-    h_idx_d    = h_idx_q;
-    h_bank_d   = h_bank_q;
     bank_d     = bank_q;
     k_d        = k_q;
     insn_ready_o   = 1'b0;
@@ -120,43 +127,45 @@ module systole_execute #(
     wait_o         = 1'b0;
     f_err          = 1'b0;
     f_err_code     = systole_isa_pkg::ErrNone;
+    h_write        = 1'b0;
+    n_insn         = f_insn_q;
+    n_idx          = f_idx_q;
+    n_bank         = bank_q;
 
     unique case (f_state_q)
       FIdle: begin
-        insn_ready_o = 1'b1;
-        if (insn_valid_i) begin
-          f_insn_d  = insn_i;
-          f_idx_d   = insn_idx_i;
-          f_state_d = FTok;
-        end
-      end
-      FTok: begin
-        // Tokens are taken only once the hand-off register is free.
-        if (h_valid_q || (f_insn_q.pop_prev && !tok_prev_avail_i) ||
-            (f_insn_q.pop_next && !tok_next_avail_i)) begin
-          wait_o = !h_valid_q;
-        end else begin
-          tok_prev_pop_o = f_insn_q.pop_prev;
-          tok_next_pop_o = f_insn_q.pop_next;
-          if (f_insn_q.load_weights && (32'(f_insn_q.w_rows) > DIM)) begin
+        // Start the queue head once the hand-off register is free (or being taken) and its
+        // tokens are there; with load_weights, weight row 0 is read in this same cycle.
+        if (insn_valid_i && h_free && f_tok_ok) begin
+          insn_ready_o   = 1'b1;
+          tok_prev_pop_o = insn_i.pop_prev;
+          tok_next_pop_o = insn_i.pop_next;
+          f_insn_d       = insn_i;
+          f_idx_d        = insn_idx_i;
+          if (32'(insn_i.w_rows) > DIM) begin
             f_err      = 1'b1;
             f_err_code = systole_isa_pkg::ErrBadField;
             f_state_d  = FErr;
-          end else if (f_insn_q.load_weights &&
-                       (32'(f_insn_q.w_addr) + 32'(f_insn_q.w_rows) > SPAD_ROWS)) begin
+          end else if (insn_i.load_weights &&
+                       (32'(insn_i.w_addr) + 32'(insn_i.w_rows) > SPAD_ROWS)) begin
             f_err      = 1'b1;
             f_err_code = systole_isa_pkg::ErrSramOutOfRange;
             f_state_d  = FErr;
-          end else if (f_insn_q.load_weights) begin
-            k_d       = '0;
-            f_state_d = FWload;
+          end else if (insn_i.load_weights) begin
+            sp_re_b_o    = (insn_i.w_rows != '0);
+            sp_raddr_b_o = SpAw'(insn_i.w_addr);
+            wl_valid_d   = 1'b1;
+            wl_zero_d    = !sp_re_b_o;
+            wl_tag_d     = '0;
+            k_d          = TagW'(1);
+            f_state_d    = FWload;
           end else begin
-            h_valid_d = 1'b1;
-            h_insn_d  = f_insn_q;
-            h_idx_d   = f_idx_q;
-            h_bank_d  = bank_q;
-            f_state_d = FIdle;
+            h_write = 1'b1;
+            n_insn  = insn_i;
+            n_idx   = insn_idx_i;
           end
+        end else begin
+          wait_o = insn_valid_i && h_free && !f_tok_ok;
         end
       end
       FWload: begin
@@ -165,10 +174,8 @@ module systole_execute #(
         wl_zero_d  = !sp_re_b_o;
         if (32'(k_q) == DIM - 1) begin
           bank_d    = !bank_q;
-          h_valid_d = 1'b1;
-          h_insn_d  = f_insn_q;
-          h_idx_d   = f_idx_q;
-          h_bank_d  = !bank_q;
+          h_write   = 1'b1;
+          n_bank    = !bank_q;
           f_state_d = FIdle;
         end else begin
           k_d = k_q + 1'b1;
@@ -181,7 +188,8 @@ module systole_execute #(
       end
     endcase
 
-    // Back engine.
+    // Back engine: takes from the hand-off register, or straight from the front in the cycle
+    // the front hands over (so the first row follows the last weight row without a gap).
     b_state_d  = b_state_q;
     b_insn_d   = b_insn_q;
     b_idx_d    = b_idx_q;
@@ -198,19 +206,25 @@ module systole_execute #(
     b_err      = 1'b0;
     issue_last = 1'b0;
     take       = 1'b0;
+    src_insn   = h_valid_q ? h_insn_q : n_insn;
+    src_idx    = h_valid_q ? h_idx_q : n_idx;
+    src_bank   = h_valid_q ? h_bank_q : n_bank;
+    src_valid  = h_valid_q || h_write;
+    src_empty  = (src_insn.rows == '0) || (src_insn.outer == '0);
+    consume    = 1'b0;
 
     unique case (b_state_q)
       BIdle: begin
-        if (h_valid_q && h_empty) begin
+        if (src_valid && src_empty) begin
           // Nothing to stream: a marker keeps retirement in order.
-          h_valid_d        = 1'b0;
-          b_idx_d          = h_idx_q;
+          consume          = 1'b1;
+          b_idx_d          = src_idx;
           ctl_in.last      = 1'b1;
-          ctl_in.push_prev = h_insn_q.push_prev;
-          ctl_in.push_next = h_insn_q.push_next;
+          ctl_in.push_prev = src_insn.push_prev;
+          ctl_in.push_next = src_insn.push_next;
           issue_last       = 1'b1;
         end else begin
-          take = h_valid_q;
+          take = src_valid;
         end
       end
       BStream: begin
@@ -235,7 +249,7 @@ module systole_execute #(
               issue_last       = 1'b1;
               b_state_d        = BIdle;
               // The next instruction takes over without a bubble.
-              take             = h_valid_q && !h_empty;
+              take             = src_valid && !src_empty;
             end
           end else begin
             i_d     = i_q + 1'b1;
@@ -251,16 +265,31 @@ module systole_execute #(
     endcase
 
     if (take) begin
-      h_valid_d = 1'b0;
-      b_insn_d  = h_insn_q;
-      b_idx_d   = h_idx_q;
-      b_bank_d  = h_bank_q;
+      consume   = 1'b1;
+      b_insn_d  = src_insn;
+      b_idx_d   = src_idx;
+      b_bank_d  = src_bank;
       i_d       = '0;
       o_d       = '0;
-      a_ptr_d   = 32'(h_insn_q.a_addr);
-      a_base_d  = 32'(h_insn_q.a_addr);
-      acc_ptr_d = 32'(h_insn_q.acc_addr);
+      a_ptr_d   = 32'(src_insn.a_addr);
+      a_base_d  = 32'(src_insn.a_addr);
+      acc_ptr_d = 32'(src_insn.acc_addr);
       b_state_d = BStream;
+    end
+
+    // The hand-off register: the front's new instruction stays unless it was bypassed.
+    h_valid_d = h_valid_q;
+    h_insn_d  = h_insn_q;
+    h_idx_d   = h_idx_q;
+    h_bank_d  = h_bank_q;
+    if (consume && h_valid_q) begin
+      h_valid_d = 1'b0;
+    end
+    if (h_write && !(consume && !h_valid_q)) begin
+      h_valid_d = 1'b1;
+      h_insn_d  = n_insn;
+      h_idx_d   = n_idx;
+      h_bank_d  = n_bank;
     end
   end
 

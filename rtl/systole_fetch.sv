@@ -1,17 +1,25 @@
 // Systole fetch unit: reads insn_count 16-byte instructions from DRAM at insn_base and
 // dispatches each, in program order, to the queue of the unit its opcode names.
 //
-// One read request per instruction (16/BUS_BYTES beats, or one beat holding it when
-// BUS_BYTES >= 16). A request is issued only when a slot of the SLOTS-entry fetch buffer
-// is reserved for its response, so the fetch unit never holds the shared response channel
-// (a full unit queue stalls dispatch, never the bus). An illegal opcode stops dispatch with
-// an error naming the instruction's index.
+// The fetch buffer holds DEPTH instruction words; word w lives in slot w % DEPTH. A read
+// burst for n words is issued only when n slots are free (requested words not yet dispatched
+// occupy a slot each), so the fetch unit never holds the shared response channel (a full
+// unit queue stalls dispatch, never the bus). A burst covers n = min(free, remaining) words,
+// and is issued once n >= min(MIN_BURST, remaining): bursts, not one request per word. On
+// buses wider than an instruction a burst that does not end the program ends on a beat
+// boundary, so every beat but a burst's first is full. Dispatch: one instruction per cycle
+// from the oldest word once it has arrived and its unit's queue has room. An illegal opcode
+// stops dispatch with an error naming the instruction's index; a misaligned insn_base is a
+// bus error at instruction 0 (docs/isa.md).
 module systole_fetch #(
   parameter int unsigned BUS_BYTES = 4,
-  parameter int unsigned SLOTS     = 4,
+  parameter int unsigned DEPTH     = 16,
+  parameter int unsigned MIN_BURST = 4,
   localparam int unsigned BusW     = BUS_BYTES * 8,
-  localparam int unsigned Beats    = (BUS_BYTES >= 16) ? 1 : 16 / BUS_BYTES,
-  localparam int unsigned SlotW    = $clog2(SLOTS + 1)
+  localparam int unsigned InsnW    = systole_isa_pkg::InsnBits,
+  localparam int unsigned Wpb      = (BUS_BYTES >= 16) ? BUS_BYTES / 16 : 1,   // words per beat
+  localparam int unsigned Bpw      = (BUS_BYTES >= 16) ? 1 : 16 / BUS_BYTES,   // beats per word
+  localparam int unsigned SlotW    = $clog2(DEPTH)
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -29,7 +37,7 @@ module systole_fetch #(
   input  logic [BusW-1:0]   r_data_i,
   input  logic              r_err_i,
   // dispatch (one instruction bus, a valid per unit queue)
-  output logic [systole_isa_pkg::InsnBits-1:0] insn_o,
+  output logic [InsnW-1:0]  insn_o,
   output logic [31:0]       idx_o,
   output logic              ld_valid_o,
   input  logic              ld_ready_i,
@@ -46,42 +54,103 @@ module systole_fetch #(
   output logic [31:0]       err_idx_o
 );
 
-  logic [31:0]    base_q, base_d, count_q, count_d;
-  logic [31:0]    req_n_q, req_n_d, resp_n_q, resp_n_d, disp_n_q, disp_n_d;
-  logic           run_q, run_d, err_q, err_d;
-  logic [7:0]     beat_q, beat_d;
-  logic [systole_isa_pkg::InsnBits-1:0] asm_q, asm_d, insn_rx;
-  logic           push, buf_valid, buf_ready;
-  logic [SlotW-1:0] buf_count;
-  logic [31:0]    inflight;
-  logic [31:0]    resp_addr;
+  logic [31:0] base_q, base_d, count_q, count_d;
+  logic [31:0] req_n_q, req_n_d, resp_n_q, resp_n_d, disp_n_q, disp_n_d;
+  logic        run_q, run_d, err_q, err_d, misal_q, misal_d;
+  logic [31:0] free, remaining, n_words, end_word, req_byte, resp_byte;
+  logic [31:0] beats;
+  logic        bus_err, illegal, head_valid;
   logic [systole_isa_pkg::OpcodeBits-1:0] op;
-  logic           bus_err, illegal;
-  logic           buf_in_ready;   // always set when push: a slot was reserved by the request
 
-  assign inflight  = req_n_q - resp_n_q;
-  assign resp_addr = base_q + (resp_n_q << 4);
+  // Buffer write side: up to Wpb words per beat.
+  logic             slot_we    [Wpb];
+  logic [SlotW-1:0] slot_waddr [Wpb];
+  logic [InsnW-1:0] slot_wdata [Wpb];
+  logic [InsnW-1:0] slots_q    [DEPTH];
+  logic [31:0]      words_rx;
 
-  // A request only when its response has a reserved buffer slot (own block: no
-  // combinational path from req_ready_i back to req_valid_o).
-  assign req_valid_o = run_q && !halt_i && !err_q && (req_n_q != count_q) &&
-                       (inflight + 32'(buf_count) < SLOTS);
+  assign free      = 32'(DEPTH) - (req_n_q - disp_n_q);
+  assign remaining = count_q - req_n_q;
+  assign req_byte  = base_q + (req_n_q << 4);
+  assign resp_byte = base_q + (resp_n_q << 4);
 
-  // Assemble the 16 bytes of one instruction from the beats of its response.
+  // Burst size: as many words as there are free slots, at least MIN_BURST (or the rest).
+  always_comb begin
+    n_words  = (free < remaining) ? free : remaining;
+    end_word = ((req_byte & 32'(BUS_BYTES - 1)) >> 4) + n_words;
+    if ((Wpb > 1) && (n_words != remaining)) begin
+      n_words = n_words - (end_word & 32'(Wpb - 1));
+    end
+    if (BUS_BYTES >= 16) begin
+      beats = (32'(req_byte & 32'(BUS_BYTES - 1)) + (n_words << 4) + BUS_BYTES - 1) / BUS_BYTES;
+    end else begin
+      beats = n_words * Bpw;
+    end
+  end
+
+  // No combinational path from req_ready_i back to req_valid_o.
+  assign req_valid_o = run_q && !halt_i && !err_q && !misal_q && (remaining != '0) &&
+                       (n_words != '0) && (n_words >= ((remaining < MIN_BURST) ? remaining : MIN_BURST));
+  assign req_addr_o  = req_byte & ~32'(BUS_BYTES - 1);
+  assign req_beats_o = 8'(beats);
+
+  // Response side: words completed by this beat go to their slots.
   if (BUS_BYTES >= 16) begin : g_wide
-    localparam int unsigned OffW = (BUS_BYTES > 16) ? $clog2(BUS_BYTES) : 4;
-    logic [OffW-1:0] off;
-    assign off     = resp_addr[OffW-1:0];
-    localparam int unsigned InsnW = systole_isa_pkg::InsnBits;
-    assign insn_rx = InsnW'(r_data_i >> (32'(off) * 8));
-    logic unused_addr;
-    assign unused_addr = ^resp_addr;
-    assign asm_d   = asm_q;
+    logic [31:0] first;   // word index of the response address within the beat
+    assign first = (BUS_BYTES > 16) ? 32'((resp_byte & 32'(BUS_BYTES - 1)) >> 4) : '0;
+    always_comb begin
+      words_rx = 32'(Wpb) - first;
+      if (words_rx > count_q - resp_n_q) begin
+        words_rx = count_q - resp_n_q;
+      end
+      if (!r_valid_i) begin
+        words_rx = '0;
+      end
+      for (int unsigned j = 0; j < Wpb; j++) begin
+        slot_we[j]    = r_valid_i && !r_err_i && (32'(j) < words_rx);
+        slot_waddr[j] = SlotW'(resp_n_q + 32'(j));
+        slot_wdata[j] = InsnW'(r_data_i >> (32'(first + 32'(j)) * 128));
+      end
+    end
   end else begin : g_narrow
-    logic unused_addr;
-    assign unused_addr = ^resp_addr;
-    assign asm_d   = (r_valid_i && !r_err_i) ? {r_data_i, asm_q[systole_isa_pkg::InsnBits-1:BusW]} : asm_q;
-    assign insn_rx = asm_d;
+    // Beats of one word shift into an assembly register; the last one completes the word.
+    localparam int unsigned BeatW = (Bpw > 1) ? $clog2(Bpw) : 1;
+    logic [InsnW-1:0] asm_q, asm_d;
+    logic [BeatW-1:0] beat_q, beat_d;
+    always_comb begin
+      asm_d    = asm_q;
+      beat_d   = beat_q;
+      words_rx = '0;
+      if (r_valid_i) begin
+        asm_d  = {r_data_i, asm_q[InsnW-1:BusW]};
+        beat_d = beat_q + 1'b1;
+        if (32'(beat_q) == Bpw - 1) begin
+          beat_d   = '0;
+          words_rx = 32'd1;
+        end
+      end
+      slot_we[0]    = (words_rx != '0) && !r_err_i;
+      slot_waddr[0] = SlotW'(resp_n_q);
+      slot_wdata[0] = asm_d;
+    end
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        asm_q  <= '0;
+        beat_q <= '0;
+      end else begin
+        asm_q  <= asm_d;
+        beat_q <= beat_d;
+      end
+    end
+  end
+
+  // Fetch buffer storage (memory primitive: slots written only by responses).
+  always_ff @(posedge clk_i) begin
+    for (int unsigned j = 0; j < Wpb; j++) begin
+      if (slot_we[j]) begin
+        slots_q[slot_waddr[j]] <= slot_wdata[j];
+      end
+    end
   end
 
   always_comb begin
@@ -91,8 +160,7 @@ module systole_fetch #(
     resp_n_d = resp_n_q;
     run_d    = run_q;
     err_d    = err_q;
-    beat_d   = beat_q;
-    push     = 1'b0;
+    misal_d  = misal_q;
     bytes_o  = '0;
     bus_err  = 1'b0;
     if (start_i) begin
@@ -102,66 +170,56 @@ module systole_fetch #(
       resp_n_d = '0;
       run_d    = 1'b1;
       err_d    = 1'b0;
-      beat_d   = '0;
+      misal_d  = (base_i[3:0] != 4'd0) && (count_i != '0);
     end else begin
+      if (misal_q) begin
+        bus_err = !err_q;
+        err_d   = 1'b1;
+      end
       if (req_valid_o && req_ready_i) begin
-        req_n_d = req_n_q + 1'b1;
+        req_n_d = req_n_q + n_words;
       end
-      if (r_valid_i) begin
-        if (r_err_i) begin
-          bus_err = !err_q;
-          err_d   = 1'b1;
-        end
-        if (beat_q == 8'(Beats - 1)) begin
-          beat_d   = '0;
-          resp_n_d = resp_n_q + 1'b1;
-          push     = !r_err_i && !err_q;
-          bytes_o  = 8'd16;
-        end else begin
-          beat_d = beat_q + 1'b1;
-        end
+      if (r_valid_i && r_err_i) begin
+        bus_err = !err_q;
+        err_d   = 1'b1;
       end
+      resp_n_d = resp_n_q + words_rx;
+      bytes_o  = 8'(words_rx << 4);
     end
   end
 
-  // Dispatch from the fetch buffer by opcode.
-  logic [31:0] disp_idx;
+  // Dispatch from the buffer head by opcode.
+  assign head_valid = (disp_n_q != resp_n_q) && !err_q && !halt_i && !start_i;
+  assign insn_o     = slots_q[SlotW'(disp_n_q)];
+  assign op         = insn_o[systole_isa_pkg::OpcodeBits-1:0];
   always_comb begin
     disp_n_d   = disp_n_q;
     ld_valid_o = 1'b0;
     ex_valid_o = 1'b0;
     st_valid_o = 1'b0;
-    buf_ready  = 1'b0;
-    op         = insn_o[systole_isa_pkg::OpcodeBits-1:0];
-    disp_idx   = disp_n_q;
+    illegal    = 1'b0;
     if (start_i) begin
       disp_n_d = '0;
-    end else if (buf_valid && !err_q && !halt_i) begin
+    end else if (head_valid) begin
       unique case (op)
         systole_isa_pkg::OpLoad: begin
           ld_valid_o = 1'b1;
-          buf_ready  = ld_ready_i;
+          disp_n_d   = disp_n_q + 32'(ld_ready_i);
         end
         systole_isa_pkg::OpMatmul: begin
           ex_valid_o = 1'b1;
-          buf_ready  = ex_ready_i;
+          disp_n_d   = disp_n_q + 32'(ex_ready_i);
         end
         systole_isa_pkg::OpStore: begin
           st_valid_o = 1'b1;
-          buf_ready  = st_ready_i;
+          disp_n_d   = disp_n_q + 32'(st_ready_i);
         end
         default: begin
-          buf_ready = 1'b0;
+          illegal = 1'b1;
         end
       endcase
-      if (buf_ready) begin
-        disp_n_d = disp_n_q + 1'b1;
-      end
     end
   end
-
-  assign illegal = buf_valid && !err_q && !halt_i && !start_i &&
-                   !((op == systole_isa_pkg::OpLoad) || (op == systole_isa_pkg::OpMatmul) || (op == systole_isa_pkg::OpStore));
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -172,8 +230,7 @@ module systole_fetch #(
       disp_n_q <= '0;
       run_q    <= 1'b0;
       err_q    <= 1'b0;
-      beat_q   <= '0;
-      asm_q    <= '0;
+      misal_q  <= 1'b0;
     end else begin
       base_q   <= base_d;
       count_q  <= count_d;
@@ -182,37 +239,23 @@ module systole_fetch #(
       disp_n_q <= disp_n_d;
       run_q    <= run_d;
       err_q    <= err_d || illegal;
-      beat_q   <= beat_d;
-      asm_q    <= asm_d;
+      misal_q  <= misal_d;
     end
   end
 
-  systole_fifo #(.WIDTH(systole_isa_pkg::InsnBits), .DEPTH(SLOTS)) u_buf (
-    .clk_i,
-    .rst_ni,
-    .in_valid_i  (push),
-    .in_ready_o  (buf_in_ready),
-    .in_data_i   (insn_rx),
-    .out_valid_o (buf_valid),
-    .out_ready_i (buf_ready),
-    .out_data_o  (insn_o),
-    .count_o     (buf_count)
-  );
-
-  assign req_addr_o  = (base_q + (req_n_q << 4)) & ~32'(BUS_BYTES - 1);
-  assign req_beats_o = 8'(Beats);
-  assign r_ready_o   = 1'b1;
-  assign idx_o       = disp_idx;
-  assign done_o      = run_q && (disp_n_q == count_q);
-  assign idle_o      = (inflight == '0);
-  logic unused_buf;
-  assign unused_buf = buf_in_ready;
+  assign r_ready_o = 1'b1;
+  logic unused_fetch;
+  assign unused_fetch = ^{resp_byte, beats[31:8]};
+  assign idx_o     = disp_n_q;
+  assign done_o    = run_q && (disp_n_q == count_q);
+  assign idle_o    = (req_n_q == resp_n_q);
 
   // The illegal opcode is older than any instruction still being fetched: it reports first.
   always_comb begin
     err_o      = illegal || bus_err;
-    err_code_o = illegal ? systole_isa_pkg::ErrIllegalOpcode : (bus_err ? systole_isa_pkg::ErrDmaBusError : systole_isa_pkg::ErrNone);
-    err_idx_o  = illegal ? disp_n_q : resp_n_q;
+    err_code_o = illegal ? systole_isa_pkg::ErrIllegalOpcode :
+                 (bus_err ? systole_isa_pkg::ErrDmaBusError : systole_isa_pkg::ErrNone);
+    err_idx_o  = illegal ? disp_n_q : (misal_q ? '0 : resp_n_q);
   end
 
 endmodule

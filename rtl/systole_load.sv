@@ -1,28 +1,38 @@
 // Systole load unit: LOAD, a 2D strided DMA from DRAM into the scratchpad (int8) or the
 // accumulator (little-endian int32), inserting padding on the fly.
 //
-// Two independent walkers over the same instruction:
-//   request walker: one read burst per data row (skipped when x_size = 0), BUS_BYTES-aligned,
-//                   covering [dram_addr + r*dram_stride, + x_size*elem_bytes), at most
-//                   MAX_OUT bursts outstanding; one request per cycle when granted.
-//   row writer:     walks the y_pad_before + y_size + y_pad_after destination rows in
-//                   order; a padding row is written in one cycle, a data row in the cycle its
-//                   last beat arrives (beats are assembled in a row buffer, aligned with a
-//                   byte shift, then placed after x_pad_before padding elements).
+// Two stages joined by a small instruction FIFO (WQ_DEPTH entries), so that consecutive
+// LOADs pipeline: the next LOAD's requests follow the current one's while its data is still
+// in flight.
+//   front:  starts the instruction at the head of the unit's queue as soon as its token is
+//           there (pop_next) and the FIFO has room: checks its fields, hands it to the row
+//           writer, and issues one read burst per data row (none when x_size = 0),
+//           BUS_BYTES-aligned, one per cycle when granted, the first in the start cycle;
+//           at most MAX_OUT bursts outstanding. It starts the next LOAD in the cycle after
+//           its last request.
+//   writer: walks the y_pad_before + y_size + y_pad_after destination rows of the FIFO's
+//           head in order; a padding row is written in one cycle, a data row in the cycle its
+//           last beat arrives (beats are kept in a beat buffer; the row is assembled only in
+//           that cycle). The instruction retires (push_next) in the cycle of its last row
+//           write (or, with no rows, the cycle it reaches the head).
 // Accumulator writes yield to the execute unit (acc_ready_i); the response channel is then
-// held (r_ready_o low) for that cycle. A bus error stops the unit (it keeps draining).
+// held (r_ready_o low) for that cycle. A bus error stops the unit (it keeps draining). A field
+// fault found by the front is reported once the earlier LOADs have finished, so an earlier
+// instruction's own fault wins.
 module systole_load #(
   parameter int unsigned DIM       = 4,
   parameter int unsigned SPAD_ROWS = 256,
   parameter int unsigned ACC_ROWS  = 64,
   parameter int unsigned BUS_BYTES = 4,
-  parameter int unsigned MAX_OUT   = 8,
+  parameter int unsigned MAX_OUT   = 255,
+  parameter int unsigned WQ_DEPTH  = 8,
   localparam int unsigned SpAw     = $clog2(SPAD_ROWS),
   localparam int unsigned AccAw    = $clog2(ACC_ROWS),
   localparam int unsigned BusW     = BUS_BYTES * 8,
+  localparam int unsigned InsnW    = systole_isa_pkg::InsnBits,
   localparam int unsigned LoW      = (BUS_BYTES > 1) ? $clog2(BUS_BYTES) : 1,
   localparam int unsigned MaxBeats = (DIM * 4 + 2 * BUS_BYTES - 2) / BUS_BYTES,
-  localparam int unsigned BufW     = MaxBeats * BusW
+  localparam int unsigned BeatW    = (MaxBeats > 1) ? $clog2(MaxBeats) : 1
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -64,220 +74,317 @@ module systole_load #(
   output logic [31:0]       err_idx_o
 );
 
-  typedef enum logic [1:0] {SIdle, STok, SRun, SErr} state_e;
+  typedef enum logic [1:0] {FIdle, FReq, FFault, FErr} front_e;
 
-  state_e          state_q, state_d;
-  systole_isa_pkg::load_insn_t      insn_q, insn_d;
-  logic [31:0]     idx_q, idx_d;
-  logic [15:0]     rq_row_q, rq_row_d;          // next data row to request
-  logic [31:0]     rq_addr_q, rq_addr_d;
-  logic [17:0]     wr_row_q, wr_row_d;          // next destination row to write
-  logic [31:0]     wd_addr_q, wd_addr_d;        // DRAM address of the writer's next data row
-  logic [7:0]      beat_q, beat_d;
-  logic [BufW-1:0] buf_q, buf_d;
-  logic [7:0]      out_q, out_d;                // bursts outstanding
+  // ---------------------------------------------------------------- front
+  front_e      f_state_q, f_state_d, f_state_n;
+  logic [31:0] rq_addr_q, rq_addr_d, rq_addr_n; // DRAM address of the next data row
+  logic [15:0] rq_left_q, rq_left_d, rq_left_n; // data rows still to request
+  logic [19:0] rq_stride_q, rq_stride_d;
+  logic [8:0]  rq_bytes_q, rq_bytes_d;
+  logic [8:0]  out_q, out_d;                    // bursts outstanding
+  logic [7:0]  fault_code_q, fault_code_d;
+  logic [31:0] fault_idx_q, fault_idx_d;
+  logic        h_acc, h_tok_ok, start, req_fire, wq_ready, f_err;
+  logic [8:0]  h_bytes, req_bytes;
+  logic [31:0] req_addr;
+  logic [7:0]  f_code;
 
-  logic            is_acc, data_row, req_fire, row_done, last_beat, r_fire;
-  logic [8:0]      nbytes;                      // bytes per data row
-  logic [17:0]     total_rows, data_lo, data_hi;
-  logic [7:0]      rq_beats, wr_beats;
-  logic [LoW-1:0]  rq_lo, wr_lo;
-  logic [BufW-1:0] full;
-  logic [DIM*32-1:0] data_al, data_sh;
+  assign h_acc    = (insn_i.target == 1'(systole_isa_pkg::TargetAcc));
+  assign h_bytes  = h_acc ? {1'b0, insn_i.x_size} << 2 : 9'(insn_i.x_size);
+  assign h_tok_ok = !insn_i.pop_next || tok_next_avail_i;
+
+  // ---------------------------------------------------------------- writer
+  logic [InsnW+31:0] wq_out;
+  logic              wq_valid, wq_pop, wq_push;
+  systole_isa_pkg::load_insn_t w_insn;
+  logic [31:0]       w_idx;
+  logic [17:0]       wr_row_q, wr_row_d;        // next destination row of the head
+  logic [LoW-1:0]    wr_off_q, wr_off_d;        // low bits of the data-row offset from dram_addr
+  logic [BeatW-1:0]  beat_q, beat_d;
+  logic              w_err_q, w_err_d;
+  logic [BusW-1:0]   beats_q [2**BeatW];        // beats of the row being assembled
+  logic              w_acc, data_row, last_row, last_beat, wr_en, wr_ok, w_err;
+  logic [8:0]        w_bytes;
+  logic [17:0]       total_rows, data_lo, data_hi;
+  logic [LoW-1:0]    wr_lo;
+  logic [7:0]        wr_beats;
   logic [DIM*8-1:0]  sp_row;
   logic [DIM*32-1:0] acc_row;
-  logic            wr_en, wr_ok;
-  logic [31:0]     dst_row;
+  logic              row_done, r_fire;
+  logic [$clog2(WQ_DEPTH + 1)-1:0] wq_count;
 
-  assign is_acc     = (insn_q.target == 1'(systole_isa_pkg::TargetAcc));
-  assign nbytes     = is_acc ? {1'b0, insn_q.x_size} << 2 : 9'(insn_q.x_size);
-  assign total_rows = 18'(insn_q.y_pad_before) + 18'(insn_q.y_size) + 18'(insn_q.y_pad_after);
-  assign data_lo    = 18'(insn_q.y_pad_before);
-  assign data_hi    = data_lo + 18'(insn_q.y_size);
-  assign rq_lo      = rq_addr_q[LoW-1:0];
-  assign wr_lo      = wd_addr_q[LoW-1:0];
-  assign rq_beats   = 8'((32'(rq_lo) + 32'(nbytes) + BUS_BYTES - 1) / BUS_BYTES);
-  assign wr_beats   = 8'((32'(wr_lo) + 32'(nbytes) + BUS_BYTES - 1) / BUS_BYTES);
-  assign data_row   = (wr_row_q >= data_lo) && (wr_row_q < data_hi) && (insn_q.x_size != '0);
-  assign dst_row    = 32'(insn_q.sram_addr) + 32'(wr_row_q);  // range-checked at start
-  logic unused_dst;
-  assign unused_dst = ^dst_row;
+  assign w_insn     = wq_out[InsnW-1:0];
+  assign w_idx      = wq_out[InsnW+31:InsnW];
+  assign w_acc      = (w_insn.target == 1'(systole_isa_pkg::TargetAcc));
+  assign w_bytes    = w_acc ? {1'b0, w_insn.x_size} << 2 : 9'(w_insn.x_size);
+  assign total_rows = 18'(w_insn.y_pad_before) + 18'(w_insn.y_size) + 18'(w_insn.y_pad_after);
+  assign data_lo    = 18'(w_insn.y_pad_before);
+  assign data_hi    = data_lo + 18'(w_insn.y_size);
+  assign wr_lo      = w_insn.dram_addr[LoW-1:0] + wr_off_q;
+  assign wr_beats   = 8'((32'(wr_lo) + 32'(w_bytes) + BUS_BYTES - 1) / BUS_BYTES);
+  assign data_row   = (wr_row_q >= data_lo) && (wr_row_q < data_hi) && (w_insn.x_size != '0);
+  assign last_row   = (wr_row_q + 18'd1 >= total_rows);
+  assign last_beat  = (8'(beat_q) == wr_beats - 8'd1);
+  assign wr_ok      = !w_acc || acc_ready_i;
 
-  // Row assembly: beats land in buf at beat*BusW; the row starts at byte wr_lo.
+  // ---------------------------------------------------------------- front logic
   always_comb begin
-    full    = buf_q | (BufW'(r_data_i) << (32'(beat_q) * BusW));
-    data_al = (DIM * 32)'(full >> (32'(wr_lo) * 8));
-    if (is_acc) begin
-      data_sh = data_al << (32'(insn_q.x_pad_before) * 32);
-    end else begin
-      data_sh = data_al << (32'(insn_q.x_pad_before) * 8);
-    end
-    for (int unsigned e = 0; e < DIM; e++) begin
-      logic in_data;
-      in_data = data_row && (e >= 32'(insn_q.x_pad_before)) &&
-                (e < 32'(insn_q.x_pad_before) + 32'(insn_q.x_size));
-      sp_row[8*e +: 8]   = in_data ? data_sh[8*e +: 8] : insn_q.pad_value;
-      acc_row[32*e +: 32] = in_data ? data_sh[32*e +: 32] : {{24{insn_q.pad_value[7]}}, insn_q.pad_value};
+    f_state_n    = f_state_q;
+    rq_addr_n    = rq_addr_q;
+    rq_left_n    = rq_left_q;
+    rq_stride_d  = rq_stride_q;
+    rq_bytes_d   = rq_bytes_q;
+    fault_code_d = fault_code_q;
+    fault_idx_d  = fault_idx_q;
+    insn_ready_o   = 1'b0;
+    tok_next_pop_o = 1'b0;
+    wq_push        = 1'b0;
+    req_valid_o    = 1'b0;
+    req_addr       = rq_addr_q;
+    req_bytes      = rq_bytes_q;
+    start          = 1'b0;
+    wait_o         = 1'b0;
+    f_err          = 1'b0;
+    f_code         = systole_isa_pkg::ErrNone;
+
+    unique case (f_state_q)
+      FIdle: begin
+        if (insn_valid_i && h_tok_ok && wq_ready) begin
+          start          = 1'b1;
+          insn_ready_o   = 1'b1;
+          tok_next_pop_o = insn_i.pop_next;
+          rq_addr_n      = insn_i.dram_addr;
+          rq_left_n      = (insn_i.x_size == '0) ? '0 : insn_i.y_size;
+          rq_stride_d    = insn_i.dram_stride;
+          rq_bytes_d     = h_bytes;
+          fault_idx_d    = insn_idx_i;
+          if (32'(insn_i.x_pad_before) + 32'(insn_i.x_size) > DIM) begin
+            fault_code_d = systole_isa_pkg::ErrBadField;
+            f_state_n    = FFault;
+          end else if (32'(insn_i.sram_addr) + 32'(insn_i.y_pad_before) + 32'(insn_i.y_size) +
+                       32'(insn_i.y_pad_after) > (h_acc ? ACC_ROWS : SPAD_ROWS)) begin
+            fault_code_d = systole_isa_pkg::ErrSramOutOfRange;
+            f_state_n    = FFault;
+          end else begin
+            wq_push = 1'b1;
+            if (rq_left_n != '0) begin
+              f_state_n = FReq;
+              // The first request goes out in the start cycle.
+              req_valid_o = (out_q != 9'(MAX_OUT));
+              req_addr    = insn_i.dram_addr;
+              req_bytes   = h_bytes;
+            end
+          end
+        end else begin
+          wait_o = insn_valid_i && !h_tok_ok && !wq_valid;
+        end
+      end
+      FReq: begin
+        req_valid_o = (out_q != 9'(MAX_OUT));
+      end
+      FFault: begin
+        // Report once every earlier LOAD has finished (their faults come first).
+        if (!wq_valid && !w_err_q) begin
+          f_err     = 1'b1;
+          f_code    = fault_code_q;
+          f_state_n = FErr;
+        end
+      end
+      FErr: begin
+      end
+      default: begin
+        f_state_n = FIdle;
+      end
+    endcase
+  end
+
+  // A granted request advances the walker (kept apart from the block that drives
+  // req_valid_o: no combinational loop through the arbiter).
+  always_comb begin
+    f_state_d = f_state_n;
+    rq_addr_d = rq_addr_n;
+    rq_left_d = rq_left_n;
+    req_fire  = req_valid_o && req_ready_i;
+    if (req_fire) begin
+      rq_addr_d = req_addr + 32'(rq_stride_d);
+      rq_left_d = rq_left_n - 16'd1;
+      if (rq_left_n == 16'd1) begin
+        f_state_d = FIdle;
+      end
     end
   end
 
+  assign req_addr_o  = {req_addr[31:LoW], {LoW{1'b0}}};
+  assign req_beats_o = 8'((32'(req_addr[LoW-1:0]) + 32'(req_bytes) + BUS_BYTES - 1) / BUS_BYTES);
+
+  systole_fifo #(.WIDTH(InsnW + 32), .DEPTH(WQ_DEPTH)) u_wq (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i  (wq_push),
+    .in_ready_o  (wq_ready),
+    .in_data_i   ({insn_idx_i, insn_i}),
+    .out_valid_o (wq_valid),
+    .out_ready_i (wq_pop),
+    .out_data_o  (wq_out),
+    .count_o     (wq_count)
+  );
+  logic unused_wq;
+  assign unused_wq = ^{wq_count, w_insn.opcode, w_insn.pop_prev, w_insn.pop_next, w_insn.push_prev,
+                       w_insn.dram_addr[31:LoW], w_insn.spare};
+
+  // ---------------------------------------------------------------- writer logic
   always_comb begin
-    state_d   = state_q;
-    insn_d    = insn_q;
-    idx_d     = idx_q;
-    rq_row_d  = rq_row_q;
-    rq_addr_d = rq_addr_q;
-    wr_row_d  = wr_row_q;
-    wd_addr_d = wd_addr_q;
-    beat_d    = beat_q;
-    buf_d     = buf_q;
-    out_d     = out_q;
-    insn_ready_o    = 1'b0;
-    tok_next_pop_o  = 1'b0;
+    wr_row_d = wr_row_q;
+    wr_off_d = wr_off_q;
+    beat_d   = beat_q;
+    w_err_d  = w_err_q;
+    wq_pop   = 1'b0;
+    wr_en    = 1'b0;
+    row_done = 1'b0;
+    r_fire   = 1'b0;
+    r_ready_o       = w_err_q || (f_state_q == FErr);
     tok_next_push_o = 1'b0;
-    req_valid_o     = 1'b0;
-    r_ready_o       = 1'b0;
-    wr_en           = 1'b0;
-    wait_o          = 1'b0;
     retire_o        = 1'b0;
-    err_o           = 1'b0;
-    err_code_o      = systole_isa_pkg::ErrNone;
     rd_bytes_o      = '0;
-    req_fire        = 1'b0;
-    row_done        = 1'b0;
-    last_beat       = (beat_q == wr_beats - 1'b1);
-    r_fire          = 1'b0;
-    wr_ok           = !is_acc || acc_ready_i;
+    w_err           = 1'b0;
 
-    unique case (state_q)
-      SIdle: begin
-        insn_ready_o = 1'b1;
-        if (insn_valid_i) begin
-          insn_d  = insn_i;
-          idx_d   = insn_idx_i;
-          state_d = STok;
+    if (wq_valid && !w_err_q) begin
+      if (total_rows == '0) begin
+        wq_pop = 1'b1;
+      end else if (!data_row) begin
+        if (wr_ok) begin
+          wr_en  = 1'b1;
+          wq_pop = last_row;
         end
-      end
-      STok: begin
-        if (insn_q.pop_next && !tok_next_avail_i) begin
-          wait_o = 1'b1;
-        end else begin
-          tok_next_pop_o = insn_q.pop_next;
-          rq_row_d  = '0;
-          rq_addr_d = insn_q.dram_addr;
-          wr_row_d  = '0;
-          wd_addr_d = insn_q.dram_addr;
-          beat_d    = '0;
-          buf_d     = '0;
-          if (32'(insn_q.x_pad_before) + 32'(insn_q.x_size) > DIM) begin
-            err_o      = 1'b1;
-            err_code_o = systole_isa_pkg::ErrBadField;
-            state_d    = SErr;
-          end else if (32'(insn_q.sram_addr) + 32'(total_rows) >
-                       (is_acc ? ACC_ROWS : SPAD_ROWS)) begin
-            err_o      = 1'b1;
-            err_code_o = systole_isa_pkg::ErrSramOutOfRange;
-            state_d    = SErr;
+      end else begin
+        r_ready_o = wr_ok;
+        if (r_valid_i && wr_ok) begin
+          r_fire = 1'b1;
+          if (r_err_i) begin
+            w_err   = 1'b1;
+            w_err_d = 1'b1;
+          end else if (last_beat) begin
+            wr_en      = 1'b1;
+            row_done   = 1'b1;
+            rd_bytes_o = 16'(w_bytes);
+            wq_pop     = last_row;
+            beat_d     = '0;
+            wr_off_d   = wr_off_q + LoW'(w_insn.dram_stride);
           end else begin
-            state_d = SRun;
+            beat_d = beat_q + 1'b1;
           end
         end
       end
-      SRun: begin
-        // Request walker.
-        if ((insn_q.x_size != '0) && (rq_row_q != insn_q.y_size) && (out_q != 8'(MAX_OUT))) begin
-          req_valid_o = 1'b1;
-          if (req_ready_i) begin
-            req_fire  = 1'b1;
-            rq_row_d  = rq_row_q + 1'b1;
-            rq_addr_d = rq_addr_q + 32'(insn_q.dram_stride);
-          end
-        end
-        // Row writer.
-        if (wr_row_q == total_rows) begin
-          tok_next_push_o = insn_q.push_next;
-          retire_o        = 1'b1;
-          state_d         = SIdle;
-        end else if (!data_row) begin
-          if (wr_ok) begin
-            wr_en    = 1'b1;
-            wr_row_d = wr_row_q + 1'b1;
-          end
-        end else begin
-          r_ready_o = wr_ok;
-          if (r_valid_i && wr_ok) begin
-            r_fire = 1'b1;
-            if (r_err_i) begin
-              err_o      = 1'b1;
-              err_code_o = systole_isa_pkg::ErrDmaBusError;
-              state_d    = SErr;
-            end else if (last_beat) begin
-              wr_en      = 1'b1;
-              row_done   = 1'b1;
-              rd_bytes_o = 16'(nbytes);
-              wr_row_d   = wr_row_q + 1'b1;
-              wd_addr_d  = wd_addr_q + 32'(insn_q.dram_stride);
-              beat_d     = '0;
-              buf_d      = '0;
-            end else begin
-              beat_d = beat_q + 1'b1;
-              buf_d  = full;
-            end
-          end
-        end
+      if (wr_en) begin
+        wr_row_d = wr_row_q + 18'd1;
       end
-      SErr: begin
-        // Drain whatever is still coming back; the top flushes the unit once the bus is quiet.
-        r_ready_o = 1'b1;
+      if (wq_pop) begin
+        wr_row_d        = '0;
+        wr_off_d        = '0;
+        retire_o        = 1'b1;
+        tok_next_push_o = w_insn.push_next;
       end
-      default: begin
-        state_d = SIdle;
-      end
-    endcase
+    end
+  end
 
+  // Row assembly, only in a cycle that writes a row: element e of a data row is byte
+  // wr_lo + (e - x_pad_before) * elem_bytes of the row's beats (the last beat is r_data_i).
+  logic        in_data;
+  logic [31:0] bi;
+  logic [7:0]  v;
+  always_comb begin
+    sp_row  = '0;
+    acc_row = '0;
+    in_data = 1'b0;
+    bi      = '0;
+    v       = '0;
+    if (wr_en) begin
+      for (int unsigned e = 0; e < DIM; e++) begin
+        in_data = data_row && (e >= 32'(w_insn.x_pad_before)) &&
+                  (e < 32'(w_insn.x_pad_before) + 32'(w_insn.x_size));
+        sp_row[8*e +: 8]    = w_insn.pad_value;
+        acc_row[32*e +: 32] = {{24{w_insn.pad_value[7]}}, w_insn.pad_value};
+        if (in_data) begin
+          for (int unsigned b = 0; b < 4; b++) begin
+            bi = 32'(wr_lo) + (w_acc ? 4 * (e - 32'(w_insn.x_pad_before)) + b
+                                     : e - 32'(w_insn.x_pad_before));
+            if (BeatW'(bi / BUS_BYTES) == beat_q) begin
+              v = r_data_i[8 * (bi % BUS_BYTES) +: 8];
+            end else begin
+              v = beats_q[BeatW'(bi / BUS_BYTES)][8 * (bi % BUS_BYTES) +: 8];
+            end
+            if (b == 0) begin
+              sp_row[8*e +: 8] = v;
+            end
+            acc_row[32*e + 8*b +: 8] = v;
+          end
+        end
+      end
+    end
+  end
+
+  // Beat buffer (memory primitive: one beat written per accepted response beat).
+  always_ff @(posedge clk_i) begin
+    if (r_fire) begin
+      beats_q[beat_q] <= r_data_i;
+    end
+  end
+
+  // ---------------------------------------------------------------- state
+  always_comb begin
+    out_d = out_q;
     if (req_fire && !(row_done || (r_fire && r_err_i))) begin
-      out_d = out_q + 1'b1;
-    end else if (!req_fire && row_done) begin
-      out_d = out_q - 1'b1;
+      out_d = out_q + 9'd1;
+    end else if (!req_fire && (row_done || (r_fire && r_err_i))) begin
+      out_d = out_q - 9'd1;
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      state_q   <= SIdle;
-      insn_q    <= '0;
-      idx_q     <= '0;
-      rq_row_q  <= '0;
-      rq_addr_q <= '0;
-      wr_row_q  <= '0;
-      wd_addr_q <= '0;
-      beat_q    <= '0;
-      buf_q     <= '0;
-      out_q     <= '0;
+      f_state_q    <= FIdle;
+      rq_addr_q    <= '0;
+      rq_left_q    <= '0;
+      rq_stride_q  <= '0;
+      rq_bytes_q   <= '0;
+      out_q        <= '0;
+      fault_code_q <= '0;
+      fault_idx_q  <= '0;
+      wr_row_q     <= '0;
+      wr_off_q     <= '0;
+      beat_q       <= '0;
+      w_err_q      <= 1'b0;
     end else begin
-      state_q   <= state_d;
-      insn_q    <= insn_d;
-      idx_q     <= idx_d;
-      rq_row_q  <= rq_row_d;
-      rq_addr_q <= rq_addr_d;
-      wr_row_q  <= wr_row_d;
-      wd_addr_q <= wd_addr_d;
-      beat_q    <= beat_d;
-      buf_q     <= buf_d;
-      out_q     <= out_d;
+      f_state_q    <= f_state_d;
+      rq_addr_q    <= rq_addr_d;
+      rq_left_q    <= rq_left_d;
+      rq_stride_q  <= rq_stride_d;
+      rq_bytes_q   <= rq_bytes_d;
+      out_q        <= out_d;
+      fault_code_q <= fault_code_d;
+      fault_idx_q  <= fault_idx_d;
+      wr_row_q     <= wr_row_d;
+      wr_off_q     <= wr_off_d;
+      beat_q       <= beat_d;
+      w_err_q      <= w_err_d;
     end
   end
 
-  assign req_addr_o  = {rq_addr_q[31:LoW], {LoW{1'b0}}};
-  assign req_beats_o = rq_beats;
-  assign sp_we_o     = wr_en && !is_acc;
+  logic [31:0] dst_row;
+  assign dst_row     = 32'(w_insn.sram_addr) + 32'(wr_row_q);  // range-checked at start
+  logic unused_dst;
+  assign unused_dst  = ^dst_row;
+  assign sp_we_o     = wr_en && !w_acc;
   assign sp_waddr_o  = SpAw'(dst_row);
   assign sp_wdata_o  = sp_row;
-  assign acc_valid_o = wr_en && is_acc;
+  assign acc_valid_o = wr_en && w_acc;
   assign acc_addr_o  = AccAw'(dst_row);
   assign acc_data_o  = acc_row;
-  assign idle_o      = (state_q == SIdle);
-  assign busy_o      = (state_q == SRun);
-  assign err_idx_o   = idx_q;
+  assign idle_o      = (f_state_q == FIdle) && !wq_valid;
+  assign busy_o      = start || (f_state_q == FReq) || wq_valid;
+  assign err_o       = w_err || f_err;
+  assign err_code_o  = w_err ? systole_isa_pkg::ErrDmaBusError : f_code;
+  assign err_idx_o   = w_err ? w_idx : fault_idx_q;
 
 endmodule

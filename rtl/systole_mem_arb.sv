@@ -2,8 +2,8 @@
 // DRAM port and routes read responses back by id (docs/rtl.md, "Memory-master protocol").
 //
 //   request  valid/ready, addr (BUS_BYTES-aligned), beats (1..255), write, id
-//            fixed priority store > load > fetch; one request per cycle, passed through
-//            combinationally (no added latency)
+//            round-robin among the valid requesters; one request per cycle, passed
+//            through combinationally (no added latency)
 //   write    valid/ready beats with byte strobes and last, in request order: only the
 //            store unit writes, so this channel and the write responses connect to it
 //   read     valid/ready beats with data, last, err and the request's id
@@ -55,32 +55,55 @@ module systole_mem_arb (
   logic [15:0] rd_out_q, rd_out_d, wr_out_q, wr_out_d;
   logic        req_fire, r_fire, b_fire;
 
+  // Round-robin grant: the requester after the last one granted goes first, so a unit that
+  // issues a request every cycle (a long LOAD) never starves the others. Grants follow
+  // request order closely, as the timing model's first-come first-served channel assumes.
+  logic [1:0] last_q, last_d;   // id granted last
+  logic [2:0] valid;             // bit i = id i
+  logic [1:0] grant;
+  logic       any;
+
+  assign valid = {s_req_valid_i, l_req_valid_i, f_req_valid_i};
+  assign any   = |valid;
+
+  always_comb begin
+    unique case (last_q)
+      IdFetch: grant = valid[IdLoad] ? IdLoad : (valid[IdStore] ? IdStore : IdFetch);
+      IdLoad:  grant = valid[IdStore] ? IdStore : (valid[IdFetch] ? IdFetch : IdLoad);
+      default: grant = valid[IdFetch] ? IdFetch : (valid[IdLoad] ? IdLoad : IdStore);
+    endcase
+  end
+
   always_comb begin
     mem_req_valid_o = 1'b0;
     mem_req_write_o = 1'b0;
     mem_req_addr_o  = f_req_addr_i;
     mem_req_beats_o = f_req_beats_i;
-    mem_req_id_o    = IdFetch;
+    mem_req_id_o    = grant;
     f_req_ready_o   = 1'b0;
     l_req_ready_o   = 1'b0;
     s_req_ready_o   = 1'b0;
-    if (!halt_i) begin
-      if (s_req_valid_i) begin
-        mem_req_valid_o = 1'b1;
-        mem_req_write_o = 1'b1;
-        mem_req_addr_o  = s_req_addr_i;
-        mem_req_beats_o = s_req_beats_i;
-        mem_req_id_o    = IdStore;
-        s_req_ready_o   = mem_req_ready_i;
-      end else if (l_req_valid_i) begin
-        mem_req_valid_o = 1'b1;
-        mem_req_addr_o  = l_req_addr_i;
-        mem_req_beats_o = l_req_beats_i;
-        mem_req_id_o    = IdLoad;
-        l_req_ready_o   = mem_req_ready_i;
-      end else if (f_req_valid_i) begin
-        mem_req_valid_o = 1'b1;
-        f_req_ready_o   = mem_req_ready_i;
+    last_d          = last_q;
+    if (!halt_i && any) begin
+      mem_req_valid_o = 1'b1;
+      unique case (grant)
+        IdStore: begin
+          mem_req_write_o = 1'b1;
+          mem_req_addr_o  = s_req_addr_i;
+          mem_req_beats_o = s_req_beats_i;
+          s_req_ready_o   = mem_req_ready_i;
+        end
+        IdLoad: begin
+          mem_req_addr_o  = l_req_addr_i;
+          mem_req_beats_o = l_req_beats_i;
+          l_req_ready_o   = mem_req_ready_i;
+        end
+        default: begin
+          f_req_ready_o = mem_req_ready_i;
+        end
+      endcase
+      if (mem_req_ready_i) begin
+        last_d = grant;
       end
     end
   end
@@ -115,7 +138,9 @@ module systole_mem_arb (
     if (!rst_ni) begin
       rd_out_q <= '0;
       wr_out_q <= '0;
+      last_q   <= IdStore;
     end else begin
+      last_q   <= last_d;
       rd_out_q <= rd_out_d;
       wr_out_q <= wr_out_d;
     end

@@ -1,20 +1,32 @@
 // Systole store unit: STORE, the output path from the accumulator to DRAM.
 //
-// Per instruction: wait for tokens, check fields, read the three parameter rows (bias,
-// multiplier, systole_isa_pkg::param_word_t) unless raw, then per row: read the accumulator row (1 cycle),
-// register the output bytes (DIM systole_requant elements, or the raw int32 row), issue one
-// BUS_BYTES-aligned write burst and send its beats with byte strobes. The instruction
-// retires (token push_prev -> execute) when every burst's write response has arrived.
-// A write-response error stops the unit after the burst in flight (bursts are never cut).
+// Three decoupled stages, so that rows stream at one per cycle (when the bus keeps up) and
+// consecutive STOREs overlap:
+//   reader:  starts the instruction at the head of the unit's queue once its token is there
+//            (pop_prev), checks its fields, then from the next cycle reads the three
+//            parameter rows (bias, multiplier, systole_isa_pkg::param_word_t) unless raw,
+//            then one accumulator row per cycle while the row buffer has room. It starts the
+//            next STORE in the cycle after its last read.
+//   output:  one cycle after its read, a row goes through DIM systole_requant elements (or
+//            stays the raw int32 row) into the row buffer (RQ_DEPTH rows).
+//   writer:  issues one BUS_BYTES-aligned write burst per buffered row, in order, one per
+//            cycle when granted, and sends the bursts' beats with byte strobes in request order.
+// Rows with x_size = 0 touch neither the buffer nor the bus. Each instruction retires
+// (push_prev -> execute) in order, in the cycle the last write response of its bursts
+// arrives. A field fault is reported once the earlier STOREs have retired; a write-response
+// error stops the unit with the index of the oldest unretired STORE.
 module systole_store #(
   parameter int unsigned DIM       = 4,
   parameter int unsigned ACC_ROWS  = 64,
   parameter int unsigned BUS_BYTES = 4,
+  parameter int unsigned RQ_DEPTH  = 4,
+  parameter int unsigned RF_DEPTH  = 4,
   localparam int unsigned AccAw    = $clog2(ACC_ROWS),
   localparam int unsigned BusW     = BUS_BYTES * 8,
   localparam int unsigned LoW      = (BUS_BYTES > 1) ? $clog2(BUS_BYTES) : 1,
   localparam int unsigned RowB     = DIM * 4,
-  localparam int unsigned ExtB     = RowB + BUS_BYTES
+  localparam int unsigned RqW      = $clog2(RQ_DEPTH),
+  localparam int unsigned RfW      = 17 + 1 + 32         // retire record: bursts, push_prev, index
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -55,28 +67,49 @@ module systole_store #(
   output logic [31:0]       err_idx_o
 );
 
-  typedef enum logic [3:0] {
-    SIdle, STok, SParam, SRowRd, SRowCap, SReq, SData, SDrain, SErr
-  } state_e;
+  typedef enum logic [2:0] {SIdle, SParam, SRows, SFault, SErr} state_e;
 
+  // ---------------------------------------------------------------- reader
   state_e          state_q, state_d;
-  systole_isa_pkg::store_insn_t     insn_q, insn_d;
-  logic [31:0]     idx_q, idx_d;
-  logic [1:0]      p_q, p_d;                   // parameter row being read / captured
-  logic [15:0]     r_q, r_d;                   // row
-  logic [31:0]     addr_q, addr_d;             // DRAM address of the row
-  logic [7:0]      beat_q, beat_d;
-  logic [15:0]     bout_q, bout_d;             // write responses outstanding
-  logic            berr_q, berr_d;
+  logic [15:0]     acc_q, acc_d;               // accumulator row of the next read
+  logic [15:0]     left_q, left_d;             // rows still to read
+  logic [15:0]     pacc_q, pacc_d;             // parameter row of the next read
+  logic [1:0]      p_q, p_d;
+  logic [31:0]     addr_q, addr_d;             // DRAM address of the next row read
+  logic [19:0]     stride_q, stride_d;
+  logic [8:0]      nb_q, nb_d;                 // bytes per row
+  logic            raw_q, raw_d;
+  logic [7:0]      fault_code_q, fault_code_d;
+  logic [31:0]     fault_idx_q, fault_idx_d;
+  // Read issued last cycle: its data is on acc_rdata_i now.
+  logic            cap_q, cap_d, cap_raw_q, cap_raw_d;
+  logic [1:0]      pcap_q, pcap_d;             // parameter row captured now (0: none, 1 + row)
+  logic [31:0]     cap_addr_q, cap_addr_d;
+  logic [8:0]      cap_nb_q, cap_nb_d;
   logic [DIM*32-1:0] bias_q, bias_d, mult_q, mult_d, word_q, word_d;
-  logic [RowB*8-1:0] row_q, row_d;
   logic [DIM*8-1:0]  q_row;
-  logic [8:0]      nbytes;
-  logic [LoW-1:0]  lo;
-  logic [7:0]      beats;
-  logic [ExtB*8-1:0] ext;
-  logic [ExtB-1:0]   mask;
-  logic            req_fire;
+  logic            tok_ok, start, room, rf_ready, rf_valid, rf_pop, s_err;
+  logic [7:0]      s_code;
+  logic [RfW-1:0]  rf_out;
+
+  // ---------------------------------------------------------------- row buffer and writer
+  logic [RowB*8-1:0] rows_q [RQ_DEPTH];
+  logic [31:0]       raddr_q [RQ_DEPTH];
+  logic [8:0]        rnb_q [RQ_DEPTH];
+  logic [RqW-1:0]    wptr_q, wptr_d, qptr_q, qptr_d, rptr_q, rptr_d;
+  logic [RqW:0]      cnt_q, cnt_d, reqd_q, reqd_d;   // rows buffered; of them requested
+  logic [7:0]        beat_q, beat_d;
+  logic [16:0]       acked_q, acked_d;                // write responses not yet retired
+  logic              berr_q, berr_d;
+  logic              push, req_fire, pop, b_fire;
+  logic [31:0]       q_addr, h_addr;
+  logic [8:0]        q_nb, h_nb;
+  logic [7:0]        q_beats, h_beats;
+  logic [LoW-1:0]    h_lo;
+  logic [RowB*8-1:0] h_row;
+
+  assign tok_ok = !insn_i.pop_prev || tok_prev_avail_i;
+  assign room   = (32'(cnt_q) + 32'(cap_q) < RQ_DEPTH);
 
   // Output path, one element per output channel.
   for (genvar n = 0; n < DIM; n++) begin : g_requant
@@ -89,139 +122,94 @@ module systole_store #(
     );
   end
 
-  assign nbytes = insn_q.raw ? ({1'b0, insn_q.x_size} << 2) : 9'(insn_q.x_size);
-  assign lo     = addr_q[LoW-1:0];
-  assign beats  = 8'((32'(lo) + 32'(nbytes) + BUS_BYTES - 1) / BUS_BYTES);
-  assign ext    = (ExtB * 8)'(row_q) << (32'(lo) * 8);
-  assign mask   = ((ExtB'(1) << nbytes) - ExtB'(1)) << lo;
-
   always_comb begin
-    state_d  = state_q;
-    insn_d   = insn_q;
-    idx_d    = idx_q;
-    p_d      = p_q;
-    r_d      = r_q;
-    addr_d   = addr_q;
-    beat_d   = beat_q;
-    bout_d   = bout_q;
-    berr_d   = berr_q;
-    bias_d   = bias_q;
-    mult_d   = mult_q;
-    word_d   = word_q;
-    row_d    = row_q;
-    insn_ready_o    = 1'b0;
-    tok_prev_pop_o  = 1'b0;
-    tok_prev_push_o = 1'b0;
-    acc_re_o        = 1'b0;
-    acc_raddr_o     = AccAw'(32'(insn_q.acc_addr) + 32'(r_q));
-    req_valid_o     = 1'b0;
-    w_valid_o       = 1'b0;
-    wait_o          = 1'b0;
-    retire_o        = 1'b0;
-    err_o           = 1'b0;
-    err_code_o      = systole_isa_pkg::ErrNone;
-    wr_bytes_o      = '0;
-    req_fire        = 1'b0;
+    state_d      = state_q;
+    acc_d        = acc_q;
+    left_d       = left_q;
+    pacc_d       = pacc_q;
+    p_d          = p_q;
+    addr_d       = addr_q;
+    stride_d     = stride_q;
+    nb_d         = nb_q;
+    raw_d        = raw_q;
+    fault_code_d = fault_code_q;
+    fault_idx_d  = fault_idx_q;
+    cap_d        = 1'b0;
+    cap_raw_d    = raw_q;
+    pcap_d       = '0;
+    cap_addr_d   = addr_q;
+    cap_nb_d     = nb_q;
+    insn_ready_o   = 1'b0;
+    tok_prev_pop_o = 1'b0;
+    acc_re_o       = 1'b0;
+    acc_raddr_o    = AccAw'(acc_q);
+    start          = 1'b0;
+    wait_o         = 1'b0;
+    s_err          = 1'b0;
+    s_code         = systole_isa_pkg::ErrNone;
 
     unique case (state_q)
       SIdle: begin
-        insn_ready_o = 1'b1;
-        if (insn_valid_i) begin
-          insn_d  = insn_i;
-          idx_d   = insn_idx_i;
-          state_d = STok;
-        end
-      end
-      STok: begin
-        if (insn_q.pop_prev && !tok_prev_avail_i) begin
-          wait_o = 1'b1;
-        end else begin
-          tok_prev_pop_o = insn_q.pop_prev;
-          p_d    = '0;
-          r_d    = '0;
-          addr_d = insn_q.dram_addr;
-          if (32'(insn_q.x_size) > DIM) begin
-            err_o      = 1'b1;
-            err_code_o = systole_isa_pkg::ErrBadField;
-            state_d    = SErr;
-          end else if ((32'(insn_q.acc_addr) + 32'(insn_q.y_size) > ACC_ROWS) ||
-                       (!insn_q.raw && (insn_q.y_size != '0) &&
-                        (32'(insn_q.param_addr) + systole_isa_pkg::ParamRows > ACC_ROWS))) begin
-            err_o      = 1'b1;
-            err_code_o = systole_isa_pkg::ErrSramOutOfRange;
-            state_d    = SErr;
-          end else if (insn_q.raw || (insn_q.y_size == '0)) begin
-            state_d = SRowRd;
+        if (insn_valid_i && tok_ok && rf_ready) begin
+          start          = 1'b1;
+          insn_ready_o   = 1'b1;
+          tok_prev_pop_o = insn_i.pop_prev;
+          acc_d          = insn_i.acc_addr;
+          left_d         = (insn_i.x_size == '0) ? '0 : insn_i.y_size;
+          pacc_d         = insn_i.param_addr;
+          p_d            = '0;
+          addr_d         = insn_i.dram_addr;
+          stride_d       = insn_i.dram_stride;
+          nb_d           = insn_i.raw ? ({1'b0, insn_i.x_size} << 2) : 9'(insn_i.x_size);
+          raw_d          = insn_i.raw;
+          fault_idx_d    = insn_idx_i;
+          if (32'(insn_i.x_size) > DIM) begin
+            fault_code_d = systole_isa_pkg::ErrBadField;
+            state_d      = SFault;
+          end else if ((32'(insn_i.acc_addr) + 32'(insn_i.y_size) > ACC_ROWS) ||
+                       (!insn_i.raw && (insn_i.y_size != '0) &&
+                        (32'(insn_i.param_addr) + systole_isa_pkg::ParamRows > ACC_ROWS))) begin
+            fault_code_d = systole_isa_pkg::ErrSramOutOfRange;
+            state_d      = SFault;
+          end else if (left_d == '0) begin
+            state_d = SIdle;
+          end else if (insn_i.raw) begin
+            state_d = SRows;
           end else begin
             state_d = SParam;
           end
+        end else begin
+          wait_o = insn_valid_i && !tok_ok && !rf_valid && (cnt_q == '0) && !cap_q;
         end
       end
       SParam: begin
-        // Read rows param_addr+0..2 in cycles p = 0..2, capture each one cycle later.
-        acc_re_o    = (p_q != 2'(systole_isa_pkg::ParamRows));
-        acc_raddr_o = AccAw'(32'(insn_q.param_addr) + 32'(p_q));
-        if (p_q == 2'(systole_isa_pkg::ParamBiasRow + 1)) begin
-          bias_d = acc_rdata_i;
+        acc_re_o    = 1'b1;
+        acc_raddr_o = AccAw'(pacc_q);
+        pacc_d      = pacc_q + 16'd1;
+        p_d         = p_q + 2'd1;
+        pcap_d      = p_q + 2'd1;
+        if (p_q == 2'(systole_isa_pkg::ParamRows - 1)) begin
+          state_d = SRows;
         end
-        if (p_q == 2'(systole_isa_pkg::ParamMultRow + 1)) begin
-          mult_d = acc_rdata_i;
-        end
-        if (p_q == 2'(systole_isa_pkg::ParamWordRow + 1)) begin
-          word_d = acc_rdata_i;
-        end
-        if (p_q == 2'(systole_isa_pkg::ParamRows)) begin
-          state_d = SRowRd;
-        end
-        p_d = p_q + 1'b1;
       end
-      SRowRd: begin
-        if (berr_q) begin
-          err_o      = 1'b1;
-          err_code_o = systole_isa_pkg::ErrDmaBusError;
-          state_d    = SErr;
-        end else if (r_q == insn_q.y_size) begin
-          state_d = SDrain;
-        end else if (insn_q.x_size == '0) begin
-          r_d = r_q + 1'b1;
-        end else begin
+      SRows: begin
+        if (room) begin
           acc_re_o = 1'b1;
-          state_d  = SRowCap;
-        end
-      end
-      SRowCap: begin
-        row_d   = insn_q.raw ? acc_rdata_i : (RowB * 8)'(q_row);
-        state_d = SReq;
-      end
-      SReq: begin
-        req_valid_o = 1'b1;
-        if (req_ready_i) begin
-          req_fire = 1'b1;
-          beat_d   = '0;
-          state_d  = SData;
-        end
-      end
-      SData: begin
-        w_valid_o = 1'b1;
-        if (w_ready_i) begin
-          beat_d = beat_q + 1'b1;
-          if (beat_q == beats - 1'b1) begin
-            wr_bytes_o = 16'(nbytes);
-            r_d        = r_q + 1'b1;
-            addr_d     = addr_q + 32'(insn_q.dram_stride);
-            state_d    = SRowRd;
+          cap_d    = 1'b1;
+          acc_d    = acc_q + 16'd1;
+          addr_d   = addr_q + 32'(stride_q);
+          left_d   = left_q - 16'd1;
+          if (left_q == 16'd1) begin
+            state_d = SIdle;
           end
         end
       end
-      SDrain: begin
-        if (berr_q) begin
-          err_o      = 1'b1;
-          err_code_o = systole_isa_pkg::ErrDmaBusError;
-          state_d    = SErr;
-        end else if (bout_q == '0) begin
-          tok_prev_push_o = insn_q.push_prev;
-          retire_o        = 1'b1;
-          state_d         = SIdle;
+      SFault: begin
+        // Report once every earlier STORE has retired (their faults come first).
+        if (!rf_valid && !berr_q) begin
+          s_err   = 1'b1;
+          s_code  = fault_code_q;
+          state_d = SErr;
         end
       end
       SErr: begin
@@ -230,58 +218,184 @@ module systole_store #(
         state_d = SIdle;
       end
     endcase
+  end
 
-    // Write responses may arrive in any state.
-    if (b_valid_i && b_err_i) begin
-      berr_d = 1'b1;
+  // Parameters land one cycle after their read.
+  always_comb begin
+    bias_d = bias_q;
+    mult_d = mult_q;
+    word_d = word_q;
+    if (pcap_q == 2'(systole_isa_pkg::ParamBiasRow + 1)) begin
+      bias_d = acc_rdata_i;
     end
-    if (req_fire && !b_valid_i) begin
-      bout_d = bout_q + 1'b1;
-    end else if (!req_fire && b_valid_i) begin
-      bout_d = bout_q - 1'b1;
+    if (pcap_q == 2'(systole_isa_pkg::ParamMultRow + 1)) begin
+      mult_d = acc_rdata_i;
+    end
+    if (pcap_q == 2'(systole_isa_pkg::ParamWordRow + 1)) begin
+      word_d = acc_rdata_i;
+    end
+  end
+
+  // Retire records, pushed at the start: how many write responses complete the instruction.
+  systole_fifo #(.WIDTH(RfW), .DEPTH(RF_DEPTH)) u_rf (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i  (start && (state_d != SFault)),
+    .in_ready_o  (rf_ready),
+    .in_data_i   ({insn_idx_i, insn_i.push_prev, (insn_i.x_size == '0) ? 17'd0 : 17'(insn_i.y_size)}),
+    .out_valid_o (rf_valid),
+    .out_ready_i (rf_pop),
+    .out_data_o  (rf_out),
+    .count_o     (rf_count)
+  );
+  logic [$clog2(RF_DEPTH + 1)-1:0] rf_count;
+  logic unused_store;
+  assign unused_store = ^{rf_count, insn_i.opcode, insn_i.pop_next, insn_i.push_next, h_addr[31:LoW], insn_i.spare};
+
+  // ---------------------------------------------------------------- writer
+  assign push    = cap_q;
+  assign q_addr  = raddr_q[qptr_q];
+  assign q_nb    = rnb_q[qptr_q];
+  assign q_beats = 8'((32'(q_addr[LoW-1:0]) + 32'(q_nb) + BUS_BYTES - 1) / BUS_BYTES);
+  assign h_addr  = raddr_q[rptr_q];
+  assign h_nb    = rnb_q[rptr_q];
+  assign h_lo    = h_addr[LoW-1:0];
+  assign h_beats = 8'((32'(h_lo) + 32'(h_nb) + BUS_BYTES - 1) / BUS_BYTES);
+  assign b_fire  = b_valid_i;
+  assign h_row   = rows_q[rptr_q];
+
+  assign req_valid_o = (reqd_q != cnt_q) && !berr_q;
+  assign w_valid_o   = (reqd_q != '0);
+
+  always_comb begin
+    req_fire    = req_valid_o && req_ready_i;
+    pop         = w_valid_o && w_ready_i && (beat_q == h_beats - 8'd1);
+    wptr_d      = wptr_q + RqW'(push);
+    qptr_d      = qptr_q + RqW'(req_fire);
+    rptr_d      = rptr_q + RqW'(pop);
+    cnt_d       = cnt_q + (RqW + 1)'(push) - (RqW + 1)'(pop);
+    reqd_d      = reqd_q + (RqW + 1)'(req_fire) - (RqW + 1)'(pop);
+    beat_d      = beat_q;
+    wr_bytes_o  = '0;
+    if (w_valid_o && w_ready_i) begin
+      beat_d = beat_q + 8'd1;
+      if (pop) begin
+        beat_d     = '0;
+        wr_bytes_o = 16'(h_nb);
+      end
+    end
+  end
+
+  // Beat b of the head row: byte j is row byte b*BUS_BYTES + j - lo when inside the row.
+  logic [31:0] bi;
+  always_comb begin
+    w_data_o = '0;
+    w_strb_o = '0;
+    bi       = '0;
+    if (w_valid_o) begin
+      for (int unsigned j = 0; j < BUS_BYTES; j++) begin
+        bi = 32'(beat_q) * BUS_BYTES + j - 32'(h_lo);
+        if ((32'(beat_q) * BUS_BYTES + j >= 32'(h_lo)) && (bi < 32'(h_nb))) begin
+          w_strb_o[j]         = 1'b1;
+          w_data_o[8*j +: 8]  = h_row[8 * (bi % RowB) +: 8];
+        end
+      end
+    end
+  end
+
+  // Row buffer storage (memory primitive: written only by the output stage).
+  always_ff @(posedge clk_i) begin
+    if (push) begin
+      rows_q[wptr_q]  <= cap_raw_q ? acc_rdata_i : (RowB * 8)'(q_row);
+      raddr_q[wptr_q] <= cap_addr_q;
+      rnb_q[wptr_q]   <= cap_nb_q;
+    end
+  end
+
+  // Retirement in order: the head record retires once all its responses are in.
+  always_comb begin
+    acked_d         = acked_q + 17'(b_fire);
+    rf_pop          = 1'b0;
+    retire_o        = 1'b0;
+    tok_prev_push_o = 1'b0;
+    berr_d          = berr_q || (b_fire && b_err_i);
+    if (rf_valid && !berr_d && (acked_d >= rf_out[16:0])) begin
+      rf_pop          = 1'b1;
+      retire_o        = 1'b1;
+      tok_prev_push_o = rf_out[17];
+      acked_d         = acked_d - rf_out[16:0];
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      state_q <= SIdle;
-      insn_q  <= '0;
-      idx_q   <= '0;
-      p_q     <= '0;
-      r_q     <= '0;
-      addr_q  <= '0;
-      beat_q  <= '0;
-      bout_q  <= '0;
-      berr_q  <= 1'b0;
-      bias_q  <= '0;
-      mult_q  <= '0;
-      word_q  <= '0;
-      row_q   <= '0;
+      state_q      <= SIdle;
+      acc_q        <= '0;
+      left_q       <= '0;
+      pacc_q       <= '0;
+      p_q          <= '0;
+      addr_q       <= '0;
+      stride_q     <= '0;
+      nb_q         <= '0;
+      raw_q        <= 1'b0;
+      fault_code_q <= '0;
+      fault_idx_q  <= '0;
+      cap_q        <= 1'b0;
+      cap_raw_q    <= 1'b0;
+      pcap_q       <= '0;
+      cap_addr_q   <= '0;
+      cap_nb_q     <= '0;
+      bias_q       <= '0;
+      mult_q       <= '0;
+      word_q       <= '0;
+      wptr_q       <= '0;
+      qptr_q       <= '0;
+      rptr_q       <= '0;
+      cnt_q        <= '0;
+      reqd_q       <= '0;
+      beat_q       <= '0;
+      acked_q      <= '0;
+      berr_q       <= 1'b0;
     end else begin
-      state_q <= state_d;
-      insn_q  <= insn_d;
-      idx_q   <= idx_d;
-      p_q     <= p_d;
-      r_q     <= r_d;
-      addr_q  <= addr_d;
-      beat_q  <= beat_d;
-      bout_q  <= bout_d;
-      berr_q  <= berr_d;
-      bias_q  <= bias_d;
-      mult_q  <= mult_d;
-      word_q  <= word_d;
-      row_q   <= row_d;
+      state_q      <= state_d;
+      acc_q        <= acc_d;
+      left_q       <= left_d;
+      pacc_q       <= pacc_d;
+      p_q          <= p_d;
+      addr_q       <= addr_d;
+      stride_q     <= stride_d;
+      nb_q         <= nb_d;
+      raw_q        <= raw_d;
+      fault_code_q <= fault_code_d;
+      fault_idx_q  <= fault_idx_d;
+      cap_q        <= cap_d;
+      cap_raw_q    <= cap_raw_d;
+      pcap_q       <= pcap_d;
+      cap_addr_q   <= cap_addr_d;
+      cap_nb_q     <= cap_nb_d;
+      bias_q       <= bias_d;
+      mult_q       <= mult_d;
+      word_q       <= word_d;
+      wptr_q       <= wptr_d;
+      qptr_q       <= qptr_d;
+      rptr_q       <= rptr_d;
+      cnt_q        <= cnt_d;
+      reqd_q       <= reqd_d;
+      beat_q       <= beat_d;
+      acked_q      <= acked_d;
+      berr_q       <= berr_d;
     end
   end
 
-  assign req_addr_o  = {addr_q[31:LoW], {LoW{1'b0}}};
-  assign req_beats_o = beats;
-  assign w_data_o    = ext[32'(beat_q) * BusW +: BusW];
-  assign w_strb_o    = mask[32'(beat_q) * BUS_BYTES +: BUS_BYTES];
-  assign w_last_o    = (beat_q == beats - 1'b1);
+  assign req_addr_o  = {q_addr[31:LoW], {LoW{1'b0}}};
+  assign req_beats_o = q_beats;
+  assign w_last_o    = (beat_q == h_beats - 8'd1);
   assign b_ready_o   = 1'b1;
-  assign idle_o      = (state_q == SIdle);
-  assign busy_o      = !((state_q == SIdle) || (state_q == STok) || (state_q == SErr));
-  assign err_idx_o   = idx_q;
+  assign idle_o      = (state_q == SIdle) && !cap_q && (cnt_q == '0) && !rf_valid;
+  assign busy_o      = start || (state_q == SParam) || (state_q == SRows) || cap_q || (cnt_q != '0) ||
+                       rf_valid;
+  assign err_o       = s_err || (b_fire && b_err_i && !berr_q);
+  assign err_code_o  = s_err ? s_code : systole_isa_pkg::ErrDmaBusError;
+  assign err_idx_o   = s_err ? fault_idx_q : rf_out[49:18];
 
 endmodule

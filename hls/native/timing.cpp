@@ -122,6 +122,10 @@ class Sim {
     uint64_t last_done = 0;           // instructions retire in order
     // DMA row issue state of the current LOAD / STORE.
     uint64_t row = 0, next_issue = 0, writer_free = 0, last_end = 0;
+    // STORE row pipeline: next read, this row's read, last request, last data beat, and when
+    // each of the last kStoreRowBuffer rows left the row buffer.
+    uint64_t read_next = 0, read_at = 0, last_req = 0, last_data = 0, ring = 0;
+    uint64_t data_done[TimingConstants::kStoreRowBuffer] = {};
   };
   struct Channel {
     std::vector<uint64_t> push, pop;  // cycle of each push / pop, in channel order
@@ -153,17 +157,37 @@ class Sim {
   }
 
   // --- fetch ---------------------------------------------------------------------------
+  // Burst size of the next fetch request: as many words as the window has free slots, and
+  // ending on a beat boundary unless it ends the program (docs/timing.md, Fetch).
+  uint32_t fetch_burst() const {
+    const uint32_t W = TimingConstants::kFetchWindow, wpb = std::max<uint32_t>(1, cfg_.dram_bytes_per_cycle / 16);
+    const uint32_t free = W - (req_next_ - disp_next_), remaining = n_ - req_next_;
+    uint32_t n = std::min(free, remaining);
+    if (wpb > 1 && n != remaining) n -= (req_next_ % wpb + n) % wpb;  // insn_base beat-aligned
+    return n >= std::min(TimingConstants::kFetchMinBurst, remaining) ? n : 0;
+  }
   uint64_t fetch_request_ready() const {
     if (halted_ || req_next_ >= n_) return kNever;
-    if (req_next_ < TimingConstants::kFetchWindow) return req_time_;
-    const uint32_t frees = req_next_ - TimingConstants::kFetchWindow;  // its dispatch frees a buffer entry
+    if (fetch_burst()) return req_time_;
+    // Wait for the dispatches that free enough slots.
+    const uint32_t W = TimingConstants::kFetchWindow;
+    const uint32_t want = std::min(TimingConstants::kFetchMinBurst, n_ - req_next_);
+    if (req_next_ + want <= W) return req_time_;      // (only a beat-boundary trim got here)
+    const uint32_t frees = req_next_ + want - W - 1;  // the dispatch that frees the last slot needed
     if (frees >= disp_next_) return kNever;
     return std::max(req_time_, dispatched_at_[frees] + 1);
   }
   void fetch_request(uint64_t t) {
-    arrive_[req_next_] = transfer(t, isa::kInsnBytes);
-    fetch_bytes_ += isa::kInsnBytes;
-    ++req_next_;
+    const uint32_t n = std::max<uint32_t>(1, fetch_burst());
+    const uint64_t bw = cfg_.dram_bytes_per_cycle, first_byte = uint64_t(req_next_) * isa::kInsnBytes;
+    const uint64_t first = std::max(t + cfg_.dram_latency, bus_free_);
+    // Word j is complete after the beat holding its last byte (insn_base beat-aligned assumed).
+    const uint64_t off = bw > isa::kInsnBytes ? first_byte % bw : 0;
+    for (uint32_t j = 0; j < n; ++j)
+      arrive_[req_next_ + j] = first + (off + (uint64_t(j) + 1) * isa::kInsnBytes + bw - 1) / bw;
+    bus_free_ = first + (off + uint64_t(n) * isa::kInsnBytes + bw - 1) / bw;
+    fetch_bytes_ += uint64_t(n) * isa::kInsnBytes;
+    req_next_ += n;
     req_time_ = t + 1;
   }
 
@@ -260,45 +284,65 @@ class Sim {
 
     if (d.unit == isa::Unit::Execute) return execute(u, t);
     if (d.unit == isa::Unit::Load) {
-      // In-order SRAM writer, 1 row/cycle: padding rows need no DRAM and go first.
-      u.writer_free = std::max(t, u.writer_free) + d.pad_before;
+      // In-order SRAM writer, 1 row/cycle, on the instruction from the cycle after its start:
+      // padding rows need no DRAM and go first.
+      u.writer_free = std::max(t + 1, u.writer_free);
       if (d.data_rows && d.row_bytes) {
-        u.phase = kIssuing, u.row = 0, u.next_issue = t;
+        u.writer_free += d.pad_before;
+        u.phase = kIssuing, u.row = 0, u.next_issue = t;  // the first request in the start cycle
         return;
       }
-      u.writer_free += d.data_rows + d.pad_after;  // x_size = 0: data rows are padding too
+      const uint64_t rows = d.pad_before + d.data_rows + d.pad_after;  // x_size = 0: all padding
+      u.writer_free += std::max<uint64_t>(rows, 1);  // with no rows it still retires in turn
       return retire(u, t, u.writer_free, t + 1);
     }
-    // STORE: parameter rows (output path mode), then one acc row per cycle; each row leaves
-    // the output path kOutputPathLatency cycles after its read and becomes a DRAM write.
-    const uint64_t first_read = t + (d.raw ? 0 : TimingConstants::kParamReadCycles);
+    // STORE: from the next cycle, parameter rows (output path mode), then one acc row per cycle
+    // while the row buffer has room; a row's write request goes out kOutputPathLatency cycles
+    // after its read, its data beats follow in order on the one write-data channel.
+    const uint64_t first_read = t + 1 + (d.raw ? 0 : TimingConstants::kParamReadCycles);
     if (d.data_rows && d.row_bytes) {
-      u.phase = kIssuing, u.row = 0, u.last_end = 0;
-      u.next_issue = first_read + TimingConstants::kOutputPathLatency;
+      u.phase = kIssuing, u.row = 0, u.last_end = 0, u.read_next = first_read;
+      u.next_issue = store_request_time(u);
       return;
     }
-    const uint64_t reads_end = first_read + d.data_rows;
-    retire(u, t, reads_end, std::max(reads_end, t + 1));
+    retire(u, t, t + 2, t + 1);  // retires in turn the cycle after its start
+  }
+
+  // Earliest request of the STORE row u.row: read once one of the kStoreRowBuffer buffered
+  // rows has left (its last data beat), request kOutputPathLatency later, one per cycle.
+  uint64_t store_request_time(Unit& u) {
+    const uint64_t freed = u.data_done[u.ring % TimingConstants::kStoreRowBuffer];
+    u.read_at = std::max(u.read_next, freed);
+    return std::max(u.read_at + TimingConstants::kOutputPathLatency, u.last_req + 1);
   }
 
   void issue_row(uint32_t k, uint64_t t) {
     Unit& u = units_[k];
     const Decoded& d = dec_[u.cur];
     const uint64_t end = transfer(t, d.row_bytes);
-    if (d.unit == isa::Unit::Load) {
-      u.writer_free = std::max(end, u.writer_free) + 1;
-    } else {
-      u.last_end = std::max(u.last_end, end);
-    }
+    const uint64_t beats = std::max<uint64_t>(1, (d.row_bytes + cfg_.dram_bytes_per_cycle - 1) / cfg_.dram_bytes_per_cycle);
     ++u.row;
-    u.next_issue = t + 1;  // one DRAM request per cycle
-    if (u.row < d.data_rows) return;
     if (d.unit == isa::Unit::Load) {
+      // Written in the cycle its last beat arrives, or when the writer gets to it.
+      u.writer_free = std::max(end - 1, u.writer_free + beats - 1) + 1;
+      u.next_issue = t + 1;  // one DRAM request per cycle
+      if (u.row < d.data_rows) return;
       u.writer_free += d.pad_after;
-      retire(u, rep_.insns[u.cur].start, u.writer_free, t + 1);
-    } else {
-      retire(u, rep_.insns[u.cur].start, u.last_end, t + 1);
+      return retire(u, rep_.insns[u.cur].start, u.writer_free, t + 1);
     }
+    // STORE: data beats after the request and after the previous row's; the response comes
+    // after both the data and the bus slots.
+    const uint64_t data_done = std::max(t + 1, u.last_data) + beats;
+    u.last_data = data_done;
+    u.data_done[u.ring++ % TimingConstants::kStoreRowBuffer] = data_done;
+    u.last_end = std::max({u.last_end, end, data_done});
+    u.last_req = t;
+    u.read_next = u.read_at + 1;
+    if (u.row < d.data_rows) {
+      u.next_issue = store_request_time(u);
+      return;
+    }
+    retire(u, rep_.insns[u.cur].start, u.last_end + 1, u.read_at + 1);
   }
 
   // MATMUL: front stage (token pops, weight load into the shadow buffer) overlaps the

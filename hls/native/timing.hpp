@@ -17,7 +17,9 @@ namespace systole::hls {
 // Fixed micro-architecture constants (the rest comes from the Config). docs/timing.md.
 struct TimingConstants {
   static constexpr uint32_t kFetchWindow = 16;        // instruction words requested and not yet dispatched
-  static constexpr uint32_t kOutputPathLatency = 4;   // acc read -> bias/scale/round/clamp -> DRAM request
+  static constexpr uint32_t kFetchMinBurst = 4;       // fetch requests bursts of at least this many words
+  static constexpr uint32_t kOutputPathLatency = 2;   // acc read -> registered output row -> DRAM request
+  static constexpr uint32_t kStoreRowBuffer = 4;      // output rows buffered between the output path and DRAM
   static constexpr uint32_t kParamReadCycles = isa::kParamRows;  // STORE reads its 3 parameter rows first
   static uint64_t array_latency(uint32_t dim) { return 2 * uint64_t(dim); }  // row in -> result in acc
   static uint64_t weight_load_cycles(uint32_t dim) { return dim; }          // one weight row per cycle

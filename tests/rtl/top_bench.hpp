@@ -1,6 +1,12 @@
-// Testbench around the Verilated systole_top: a DRAM model behind the memory-master port
-// (in-order reads with a fixed latency, one beat per cycle; writes with byte strobes; an
-// error response outside the modelled memory) and an AXI4-Lite host for the CSRs.
+// Testbench around the Verilated systole_top: a DRAM model behind the memory-master port and
+// an AXI4-Lite host for the CSRs.
+//
+// The DRAM model is the timing model's (docs/timing.md, "DRAM channel"): one data bus shared
+// by reads and writes, first come first served in request order. A request of B beats
+// accepted in cycle t gets the bus slots max(t + latency, bus_free) .. +B-1. A read presents
+// beat j in its slot (or later, after backpressure); a write's data beats are accepted as the
+// unit sends them and its response arrives in the cycle after its last slot. An access
+// outside the modelled memory answers with an error.
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -25,14 +31,16 @@ class TopBench {
   M& model() { return *m_; }
   uint64_t cycle() const { return cycle_; }
 
-  // One clock cycle: drive DRAM and host inputs, evaluate, record handshakes, clock edge.
+  // One clock cycle: drive DRAM and host inputs (clock low), evaluate, record the handshakes
+  // of this cycle, then the rising edge.
   void step() {
     M& m = *m_;
+    m.clk_i = 0;
     m.mem_req_ready_i = 1;
     m.mem_w_ready_i = 1;
-    // Read response: head of the read queue once its latency has passed.
+    // Read response: head of the read queue once its slot has come.
     m.mem_r_valid_i = 0;
-    if (!reads_.empty() && reads_.front().ready <= cycle_) {
+    if (!reads_.empty() && reads_.front().slot + reads_.front().beat <= cycle_) {
       const Txn& t = reads_.front();
       m.mem_r_valid_i = 1;
       m.mem_r_id_i = t.id;
@@ -40,10 +48,19 @@ class TopBench {
       const uint64_t a = uint64_t(t.addr) + uint64_t(t.beat) * BUS;
       const bool err = a + BUS > mem.size();
       m.mem_r_err_i = err;
-      for (unsigned i = 0; i < BUS; ++i) set_bits(m.mem_r_data_i, 8 * i, 8, err ? 0 : mem[a + i]);
+      if constexpr (BUS <= 8) {
+        uint64_t v = 0;
+        if (!err) std::memcpy(&v, &mem[a], BUS);
+        m.mem_r_data_i = decltype(m.mem_r_data_i)(v);
+      } else {
+        if (err)
+          std::memset(&m.mem_r_data_i[0], 0, BUS);
+        else
+          std::memcpy(&m.mem_r_data_i[0], &mem[a], BUS);  // VlWide words are little-endian
+      }
     }
     m.mem_b_valid_i = 0;
-    if (!bresp_.empty() && bresp_.front().ready <= cycle_) {
+    if (!bresp_.empty() && bresp_.front().slot <= cycle_ && bresp_.front().beat == bresp_.front().beats) {
       m.mem_b_valid_i = 1;
       m.mem_b_err_i = bresp_.front().err;
     }
@@ -61,12 +78,17 @@ class TopBench {
 
     // Handshakes of this cycle.
     if (m.mem_req_valid_o) {
-      Txn t{uint32_t(m.mem_req_addr_o), uint32_t(m.mem_req_beats_o), 0, uint8_t(m.mem_req_id_o), cycle_ + latency_};
+      Txn t{uint32_t(m.mem_req_addr_o), uint32_t(m.mem_req_beats_o), 0, uint8_t(m.mem_req_id_o), 0};
+      t.slot = std::max(cycle_ + latency_, bus_free_);
+      bus_free_ = t.slot + t.beats;
       ++requests;
-      if (m.mem_req_write_o)
+      if (m.mem_req_write_o) {
         writes_.push_back(t);
-      else
+        t.slot = bus_free_;  // the response: the cycle after the last slot
+        bresp_.push_back(t);
+      } else {
         reads_.push_back(t);
+      }
     }
     if (m.mem_r_valid_i && m.mem_r_ready_o) {
       Txn& t = reads_.front();
@@ -81,7 +103,13 @@ class TopBench {
       t.err |= err;
       if (bool(m.mem_w_last_o) != (t.beat + 1 == t.beats)) ++protocol_errors;
       if (++t.beat == t.beats) {
-        bresp_.push_back({0, 0, 0, 0, cycle_ + 3, t.err});
+        // The burst's response: its data is all here; it waits for its last bus slot.
+        for (Txn& r : bresp_)
+          if (r.beat != r.beats) {
+            r.beat = r.beats, r.err = t.err;
+            r.slot = std::max(r.slot, cycle_ + 1);
+            break;
+          }
         writes_.pop_front();
       }
     }
@@ -89,7 +117,8 @@ class TopBench {
     if (host_w_ && m.s_awready_o) host_w_ = false;
     if (host_r_ && m.s_arready_o) host_r_ = false;
     if (m.s_rvalid_o) rdata_ = m.s_rdata_o, rvalid_seen_ = true;
-    tick(m);
+    m.clk_i = 1;
+    m.eval();
     ++cycle_;
   }
 
@@ -112,21 +141,33 @@ class TopBench {
     const uint64_t lo = csr_read(off), hi = csr_read(off + 4);
     return (hi << 32) | lo;
   }
+  // Every counter, in isa::Counter order.
+  std::vector<uint64_t> counters() {
+    std::vector<uint64_t> v(isa::kNumCounters);
+    for (uint32_t i = 0; i < isa::kNumCounters; ++i) v[i] = counter(isa::Counter(i));
+    return v;
+  }
+
+  // Starts `count` instructions at `base` (already in mem) and runs until busy clears (or
+  // max_cycles). Returns the STATUS register.
+  uint32_t start_and_wait(uint32_t base, uint32_t count, uint64_t max_cycles = 200000) {
+    csr_write(isa::kCsrInsnBase, base);
+    csr_write(isa::kCsrInsnCount, count);
+    csr_write(isa::kCsrCtrl, 1u << isa::kBitCtrlStart);
+    const uint64_t t0 = cycle_;
+    uint32_t status = 0;
+    do {
+      for (int i = 0; i < 64; ++i) step();
+      status = csr_read(isa::kCsrStatus);
+    } while ((status & (1u << isa::kBitStatusBusy)) && cycle_ - t0 < max_cycles);
+    return status;
+  }
 
   // Writes the program at `base`, starts it and runs until busy clears (or max_cycles).
   // Returns the STATUS register.
   uint32_t run(const std::vector<isa::Insn>& prog, uint32_t base, uint64_t max_cycles = 200000) {
     for (size_t i = 0; i < prog.size(); ++i) isa::insn_to_bytes(prog[i], &mem[base + 16 * i]);
-    csr_write(isa::kCsrInsnBase, base);
-    csr_write(isa::kCsrInsnCount, uint32_t(prog.size()));
-    csr_write(isa::kCsrCtrl, 1u << isa::kBitCtrlStart);
-    const uint64_t t0 = cycle_;
-    uint32_t status = 0;
-    do {
-      for (int i = 0; i < 32; ++i) step();
-      status = csr_read(isa::kCsrStatus);
-    } while ((status & (1u << isa::kBitStatusBusy)) && cycle_ - t0 < max_cycles);
-    return status;
+    return start_and_wait(base, uint32_t(prog.size()), max_cycles);
   }
 
   std::vector<uint8_t> mem;
@@ -137,13 +178,13 @@ class TopBench {
   struct Txn {
     uint32_t addr, beats, beat;
     uint8_t id;
-    uint64_t ready;
+    uint64_t slot;  // first bus slot (reads, writes); response cycle (write responses)
     bool err = false;
   };
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<M> m_;
   unsigned latency_;
-  uint64_t cycle_ = 0;
+  uint64_t cycle_ = 0, bus_free_ = 0;
   std::deque<Txn> reads_, writes_, bresp_;
   bool host_w_ = false, host_r_ = false, rvalid_seen_ = false;
   uint32_t host_waddr_ = 0, host_wdata_ = 0, host_raddr_ = 0, rdata_ = 0;
