@@ -9,5 +9,6 @@ void add_asm_commands(CLI::App& app);
 void add_config_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_export_command(CLI::App& app);
+void add_run_command(CLI::App& app);
 
 }  // namespace systole::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   systole::cli::add_asm_commands(app);
   systole::cli::add_config_command(app);
   systole::cli::add_bench_command(app);
+  systole::cli::add_run_command(app);
   systole::cli::add_export_command(app);
   try {
     app.parse(argc, argv);
