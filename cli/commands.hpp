@@ -10,5 +10,7 @@ void add_config_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_run_command(CLI::App& app);
+void add_accuracy_command(CLI::App& app);
+void add_conformance_command(CLI::App& app);
 
 }  // namespace systole::cli

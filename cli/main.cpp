@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   systole::cli::add_config_command(app);
   systole::cli::add_bench_command(app);
   systole::cli::add_run_command(app);
+  systole::cli::add_accuracy_command(app);
+  systole::cli::add_conformance_command(app);
   systole::cli::add_export_command(app);
   try {
     app.parse(argc, argv);
