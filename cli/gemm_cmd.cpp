@@ -45,6 +45,7 @@ void add_gemm_command(CLI::App& app) {
   cmd->add_option("--config", o->config, "preset (tiny, default, large) or TOML file")->capture_default_str();
   cmd->add_option("--backend", o->backend, "driver backend")->capture_default_str();
   cmd->add_option("--seed", o->seed, "random seed for data and parameters")->capture_default_str();
+  cmd->add_option("--trace", o->trace, "dump an FST waveform of the run (rtl backend, -DSYSTOLE_TRACE=ON build)");
   cmd->add_flag("--json", *json, "print one JSON object instead of the summary");
   cmd->callback([o, json] {
     const GemmResult r = run_gemm(*o);

@@ -1,6 +1,8 @@
 // See gemm_run.hpp.
 #include "cli/gemm_run.hpp"
 
+#include <cstdlib>
+
 #include "arch/error.hpp"
 #include "cli/gemm_workload.hpp"
 #include "driver/program.hpp"
@@ -51,6 +53,10 @@ GemmResult run_gemm(const GemmOptions& o) {
   r.instructions = prog.insns.size();
   r.arena_bytes = prog.arena_size;
 
+  if (!o.trace.empty()) {
+    if (o.backend != "rtl") throw Error("--trace needs --backend rtl (waveforms come from the Verilated RTL)");
+    setenv("SYSTOLE_RTL_TRACE", o.trace.c_str(), 1);  // read by the rtl backend when it opens
+  }
   auto dev = driver::Device::open(o.backend, r.cfg);
   driver::LoadedProgram loaded(*dev, prog);
   loaded.set_input("A", w.a.data(), w.a.size());

@@ -15,6 +15,7 @@ struct GemmOptions {
   uint32_t m = 256, n = 256, k = 256;
   std::string config = "default", backend = "hls";
   uint64_t seed = 1;
+  std::string trace;  // FST waveform file (rtl backend built with -DSYSTOLE_TRACE=ON)
 };
 
 struct GemmResult {
