@@ -17,7 +17,8 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	$(BUILD)/systole gemm --m 256 --n 256 --k 256
+	$(BUILD)/systole gemm --m 256 --n 256 --k 256 --backend rtl
+	$(BUILD)/systole run resnet18 --backend rtl
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
