@@ -12,5 +12,6 @@ void add_export_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_accuracy_command(CLI::App& app);
 void add_conformance_command(CLI::App& app);
+void add_synth_command(CLI::App& app);
 
 }  // namespace systole::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   systole::cli::add_run_command(app);
   systole::cli::add_accuracy_command(app);
   systole::cli::add_conformance_command(app);
+  systole::cli::add_synth_command(app);
   systole::cli::add_export_command(app);
   try {
     app.parse(argc, argv);

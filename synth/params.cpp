@@ -1,0 +1,92 @@
+// Parameter mapping, iCE40 board override and block-RAM estimate (see params.hpp).
+#include "synth/params.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "arch/error.hpp"
+
+namespace systole::synth {
+namespace {
+
+unsigned ceil_div(unsigned a, unsigned b) { return (a + b - 1) / b; }
+
+// SB_RAM40_4K blocks for one width x depth RAM with one read port.
+unsigned ice40_blocks(unsigned width, unsigned depth) {
+  static const unsigned modes[][2] = {{16, 256}, {8, 512}, {4, 1024}, {2, 2048}};
+  unsigned best = ~0u;
+  for (const auto& m : modes) best = std::min(best, ceil_div(width, m[0]) * ceil_div(depth, m[1]));
+  return best;
+}
+
+}  // namespace
+
+TopParams top_params(const Config& cfg, const Target& t) {
+  TopParams p;
+  p.dim = cfg.dim;
+  p.spad_rows = cfg.spad_rows();
+  p.spad_banks = cfg.spad_banks;
+  p.acc_rows = cfg.acc_rows();
+  p.acc_banks = cfg.acc_banks;
+  p.bus_bytes = cfg.dram_bytes_per_cycle;
+  p.insn_depth = std::max(2u, cfg.insn_depth);  // systole_fifo needs DEPTH >= 2
+  p.mem_bytes = t.mem_bytes;
+  return p;
+}
+
+BramEstimate ice40_bram_estimate(const TopParams& p, const Target& t) {
+  BramEstimate e;
+  e.spad = 2 * p.spad_banks * ice40_blocks(p.dim * 8, p.spad_rows / p.spad_banks);
+  e.acc = 2 * p.acc_banks * ice40_blocks(p.dim * 32, p.acc_rows / p.acc_banks);
+  if (!t.spram_mem && p.mem_bytes) e.board_mem = ice40_blocks(p.bus_bytes * 8, p.mem_bytes / p.bus_bytes);
+  return e;
+}
+
+Config ice40_board_override(const Config& cfg, std::vector<std::string>& changes) {
+  Config c = cfg;
+  auto set = [&](const char* key, uint32_t& field, uint32_t value) {
+    if (field != value) changes.push_back(fmt::format("{} {} -> {}", key, field, value));
+    field = value;
+  };
+  // 512 scratchpad rows of DIM bytes, 256 accumulator rows of 4*DIM bytes, in KiB.
+  set("scratchpad.size_kib", c.spad_kib, std::max(1u, 512 * cfg.dim / 1024));
+  set("scratchpad.banks", c.spad_banks, 2);
+  set("accumulator.size_kib", c.acc_kib, std::max(1u, 256 * cfg.dim * 4 / 1024));
+  set("accumulator.banks", c.acc_banks, 1);
+  set("queues.insn_depth", c.insn_depth, std::min(cfg.insn_depth, 4u));
+  c.name = cfg.name + "-board";
+  c.validate();
+  return c;
+}
+
+FitResult fit_config(const Config& cfg, const Target& t, bool allow_override) {
+  FitResult r{cfg, top_params(cfg, t), {}, {}};
+  if (t.family != Family::Ice40) return r;  // estimate-only targets: report, never refuse
+  r.bram = ice40_bram_estimate(r.params, t);
+  if (r.bram.total() <= t.cap.bram && r.config.insn_depth <= 8) return r;
+  const BramEstimate given = r.bram;
+  if (!allow_override)
+    throw Error(fmt::format(
+        "config '{}' does not fit {} ({}): it needs about {} SB_RAM40_4K blocks (scratchpad {} KiB in {} banks: {}, "
+        "accumulator {} KiB in {} banks: {}, board memory: {}; every bank is duplicated per read port) but the device "
+        "has {}{}; drop --no-board-override to apply the board override (docs/synth.md) or use a smaller config",
+        cfg.name, t.name, t.device, given.total(), cfg.spad_kib, cfg.spad_banks, given.spad, cfg.acc_kib,
+        cfg.acc_banks, given.acc, given.board_mem, t.cap.bram,
+        cfg.insn_depth > 8 ? fmt::format(", and insn_depth = {} queues become {} flops on iCE40", cfg.insn_depth,
+                                         3 * cfg.insn_depth * 160)
+                           : ""));
+  r.config = ice40_board_override(cfg, r.overrides);
+  r.params = top_params(r.config, t);
+  r.bram = ice40_bram_estimate(r.params, t);
+  if (r.bram.total() > t.cap.bram)
+    throw Error(fmt::format(
+        "config '{}' does not fit {} ({}) even with the board override ({}): scratchpad {} + accumulator {} + board "
+        "memory {} = {} SB_RAM40_4K blocks, the device has {} (DIM = {} makes each row {} bytes wide; the iCE40 "
+        "boards take DIM = 4)",
+        cfg.name, t.name, t.device, fmt::join(r.overrides, ", "), r.bram.spad, r.bram.acc, r.bram.board_mem,
+        r.bram.total(), t.cap.bram, cfg.dim, cfg.dim * 4));
+  return r;
+}
+
+}  // namespace systole::synth

@@ -1,0 +1,123 @@
+// The FPGA flow end to end (needs yosys, nextpnr-ice40, icepack): the tiny design point's
+// accelerator through Yosys for every target with resource counts inside measured ranges
+// (docs/synth.md has the measurements; the ranges leave about +-15% for Yosys changes),
+// and the PE array placed, routed and packed to an iCE40-HX8K bitstream.
+// Kept to a few minutes on 2 cores: Yosys runs hierarchically (FlowOptions::flatten =
+// false) and only one target is placed and routed.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "arch/config.hpp"
+#include "synth/flow.hpp"
+
+using namespace systole;
+using namespace systole::synth;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Range {
+  double lo, hi;
+};
+
+double used(const std::vector<Resource>& res, const std::string& name) {
+  for (const auto& r : res)
+    if (r.name == name) return r.used;
+  return 0;
+}
+
+void expect_in(const std::vector<Resource>& res, const std::string& name, Range r) {
+  const double u = used(res, name);
+  EXPECT_GE(u, r.lo) << name;
+  EXPECT_LE(u, r.hi) << name;
+}
+
+fs::path out_dir(const std::string& name) {
+  fs::path p = fs::path(testing::TempDir()) / ("systole_synth_" + name);
+  fs::remove_all(p);
+  return p;
+}
+
+FlowOptions options(const std::string& target, const std::string& name) {
+  FlowOptions o;
+  o.target = target;
+  o.config = load_config("tiny");
+  o.out_dir = out_dir(name).string();
+  o.flatten = false;
+  o.place_route = false;
+  o.dsp_fallback = false;  // one Yosys run per case: the UP5K counts are with -dsp
+  if (const char* src = std::getenv("SYSTOLE_SYNTH_SOURCE_DIR")) o.source_dir = src;
+  return o;
+}
+
+struct Expected {
+  const char* target;
+  Range lut, ff, bram, dsp, spram;
+  bool fits;
+};
+
+// Names the case in test listings (instead of the bytes of the struct).
+void PrintTo(const Expected& e, std::ostream* os) { *os << e.target; }
+
+class AccelEstimate : public testing::TestWithParam<Expected> {};
+
+}  // namespace
+
+TEST_P(AccelEstimate, TinyResourcesInRange) {
+  const Expected& e = GetParam();
+  const FlowOptions o = options(e.target, std::string("accel_") + e.target);
+  const Report r = run_flow(o);
+  expect_in(r.synth, "lut", e.lut);
+  expect_in(r.synth, "ff", e.ff);
+  expect_in(r.synth, "bram", e.bram);
+  expect_in(r.synth, "dsp", e.dsp);
+  expect_in(r.synth, "spram", e.spram);
+  EXPECT_EQ(r.ok(), e.fits) << report_text(r);
+  EXPECT_EQ(r.steps.size(), 1u);  // Yosys only
+  std::ifstream in(fs::path(o.out_dir) / "report.json");
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["target"], e.target);
+  EXPECT_EQ(j["ok"], e.fits);
+  EXPECT_GT(j["steps"][0]["seconds"].get<double>(), 0);
+}
+
+// Ranges: the measured value (docs/synth.md) -15% / +15%, block RAMs and DSPs nearly exact
+// (Yosys 0.23, hierarchical, tiny config; iCE40 with the board override and board top).
+// The accelerator does not fit either iCE40 board (LUTs, FFs, and DSPs on the UP5K).
+INSTANTIATE_TEST_SUITE_P(
+    Targets, AccelEstimate,
+    testing::Values(  // measured: lut ff bram dsp spram
+        Expected{"ice40-hx8k", {30000, 41000}, {9800, 13400}, {32, 32}, {0, 0}, {0, 0}, false},  // 35589 11578 32 0 0
+        Expected{"ice40-up5k", {17000, 23500}, {9800, 13400}, {24, 24}, {28, 36}, {2, 2}, false},  // 20295 11582 24 32 2
+        Expected{"xc7", {9500, 13000}, {3600, 4900}, {14, 18}, {28, 36}, {0, 0}, true},  // 11275 4261 16 32
+        Expected{"ecp5", {22500, 30700}, {4600, 6300}, {28, 36}, {28, 36}, {0, 0}, true}),  // 26636 5485 32 32
+    [](const testing::TestParamInfo<Expected>& i) {
+      std::string n = i.param.target;
+      for (auto& c : n)
+        if (c == '-') c = '_';
+      return n;
+    });
+
+TEST(SynthFlow, ArrayToHx8kBitstream) {
+  FlowOptions o = options("ice40-hx8k", "array_hx8k");
+  o.design = "array";
+  o.flatten = true;
+  o.place_route = true;
+  const Report r = run_flow(o);
+  EXPECT_TRUE(r.ok()) << report_text(r);
+  ASSERT_TRUE(r.placed);
+  EXPECT_GT(r.fmax_mhz, 40);   // measured 62.3 MHz (seed 1)
+  EXPECT_LT(r.fmax_mhz, 120);
+  double lc = 0;
+  for (const auto& u : r.pnr)
+    if (u.name == "ICESTORM_LC") lc = u.used;
+  EXPECT_GT(lc, 3700);         // measured 4385 of 7680
+  EXPECT_LT(lc, 5100);
+  const fs::path bin = fs::path(o.out_dir) / "systole_array_board.bin";
+  ASSERT_TRUE(fs::exists(bin));
+  EXPECT_GT(fs::file_size(bin), 100000u);  // an HX8K image is about 132 KB
+  EXPECT_EQ(r.steps.size(), 3u);
+}
