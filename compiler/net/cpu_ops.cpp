@@ -37,7 +37,11 @@ void cpu_op(const quant::QGraph& g, const quant::QOp& op, const std::vector<cons
   auto t = [&](int i) -> const quant::QTensor& { return g.tensors[size_t(i)]; };
   const quant::QTensor& ty = t(op.output);
   switch (op.kind) {
-    case quant::QOpKind::Conv: cpu_conv(op.conv, in[0], y); break;
+    case quant::QOpKind::Conv:
+      if (op.weight_zero_point.empty()) cpu_conv(op.conv, in[0], y);
+      else quant::conv_wzp_i8(op, in[0], y);  // asymmetric weights: the integer definition
+      break;
+    case quant::QOpKind::Clamp: quant::clamp_i8(op, t(op.inputs[0]), in[0], ty, y); break;
     case quant::QOpKind::Add: quant::add_i8(op, t(op.inputs[0]), in[0], t(op.inputs[1]), in[1], ty, y); break;
     case quant::QOpKind::MaxPool: quant::max_pool_i8(op, t(op.inputs[0]), in[0], ty, y); break;
     case quant::QOpKind::AvgPool: quant::avg_pool_i8(op, t(op.inputs[0]), in[0], ty, y); break;

@@ -46,6 +46,15 @@ Placement place_conv(const quant::QOp& op, const Config& cfg, const PlaceOptions
     why_not = e.what();
   }
   const std::string kind = depthwise ? "depthwise " : (s.groups > 1 ? "grouped " : "");
+  if (!op.weight_zero_point.empty()) {
+    // Asymmetric weights whose zero point cannot be folded into int8 weights: the array
+    // multiplies int8 x int8, so the CPU runs the integer kernel that subtracts the zero point.
+    // This holds under every policy (--place accel forces only what can go there).
+    p.where = Where::Cpu;
+    p.reason = "weight zero point: w - zp_w leaves int8 and the accelerator takes symmetric int8 weights";
+    p.fits = false;
+    return p;
+  }
   if (!p.fits) {
     if (opt.policy == PlacePolicy::Accel)
       throw Error(fmt::format("op '{}' ({}): cannot run on the accelerator: {}", op.name, op.src_op, why_not));
@@ -98,6 +107,7 @@ std::vector<Placement> place(const quant::QGraph& g, const Config& cfg, const Pl
       case quant::QOpKind::Add: p.reason = "residual add: no accelerator unit"; break;
       case quant::QOpKind::MaxPool:
       case quant::QOpKind::AvgPool: p.reason = "pooling: no accelerator unit"; break;
+      case quant::QOpKind::Clamp: p.reason = "no accelerator unit for a standalone activation"; break;
       case quant::QOpKind::Reshape:
         if (quant::reshape_is_copy(g.tensors[size_t(op.inputs[0])], g.tensors[size_t(op.output)])) {
           p.where = Where::Free;

@@ -2,7 +2,9 @@
 // CPU, each with the reason. Convolutions (and Gemm/MatMul, which are 1x1 convolutions) go to
 // the accelerator unless the cost models say the host is faster (depthwise layers, which use
 // 1/DIM of the array, and weight-bound FC layers usually are) or the layer does not fit;
-// Add, pools, Concat and Reshape run on the CPU (the accelerator has no unit for them), except
+// convolutions with asymmetric weights (a weight zero point not folded into int8) always run
+// on the CPU; Add, pools, standalone activations (Clamp), Concat and Reshape run on the CPU
+// (the accelerator has no unit for them), except
 // where they cost nothing: a Concat whose inputs the producing convolutions write straight
 // into channel slices, a Reshape that does not change the NHWC byte order.
 #pragma once

@@ -168,7 +168,7 @@ RunResult Runtime::run(const std::vector<std::vector<int8_t>>& inputs, const std
         std::vector<bool> skip;
         if (op.kind == quant::QOpKind::Concat)
           for (int i : op.inputs) skip.push_back(net.memory.slots[size_t(i)].storage == net.memory.slots[size_t(op.output)].storage);
-        if (op.kind == quant::QOpKind::Conv) cpu_conv(st.layer, in[0], m.ptr(op.output));
+        if (op.kind == quant::QOpKind::Conv && op.weight_zero_point.empty()) cpu_conv(st.layer, in[0], m.ptr(op.output));
         else cpu_op(g, op, in, m.ptr(op.output), skip);
         m.push(op.output);
         ls.model_seconds = net.placement[k].cpu_seconds;

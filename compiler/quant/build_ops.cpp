@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "arch/error.hpp"
@@ -118,7 +120,8 @@ void OpBuilder::generic_op(const ir::Node& n) {
   op.name = n.name;
   op.src_op = n.op;
   const bool movement = n.op == "Reshape" || n.op == "Flatten" || n.op == "Squeeze" || n.op == "Unsqueeze";
-  const size_t data_inputs = (movement || n.op.find("Pool") != std::string::npos) ? 1 : n.inputs.size();
+  const size_t data_inputs =
+      (movement || n.op.find("Pool") != std::string::npos || n.op == "Relu" || n.op == "Clip") ? 1 : n.inputs.size();
   for (size_t i = 0; i < data_inputs; ++i) op.inputs.push_back(tensor(n.inputs[i]));
   op.output = tensor(n.outputs[0]);
   const QTensor& ty = q.tensors[size_t(op.output)];
@@ -149,6 +152,31 @@ void OpBuilder::generic_op(const ir::Node& n) {
     if (axis != 1) throw Error(fmt::format("{}: only channel concatenation (axis 1) runs quantized, axis is {}", n.label(), axis));
     op.kind = QOpKind::Concat;
     for (size_t i = 0; i < op.inputs.size(); ++i) op.rescale.push_back(make_rescale(tin(i).q.scale / ty.q.scale));
+  } else if (n.op == "Relu" || n.op == "Clip") {
+    // A standalone activation (one the IR could not fuse into a Conv/Gemm output path): a
+    // clamp at the bounds quantized to the output's scale, the input rescaled when the scales
+    // differ. ReLU6 is Clip [0, 6].
+    op.kind = QOpKind::Clamp;
+    op.rescale = {make_rescale(tin(0).q.scale / ty.q.scale)};
+    double lo = -INFINITY, hi = INFINITY;
+    if (n.op == "Relu") {
+      lo = 0;
+    } else {
+      for (size_t i : {size_t(1), size_t(2)}) {
+        if (n.input(i) == ir::kNoValue) continue;
+        const ir::Value& v = g.value(n.inputs[i]);
+        if (!v.is_const() || v.data->numel() != 1)
+          throw Error(fmt::format("{}: Clip bounds must be scalar constants", n.label()));
+        (i == 1 ? lo : hi) = v.data->get_f64(0);
+      }
+      if (n.attrs.has("min")) lo = n.attrs.get_float("min");
+      if (n.attrs.has("max")) hi = n.attrs.get_float("max");
+    }
+    op.clamp_lo = -128, op.clamp_hi = 127;
+    if (std::isfinite(lo)) op.clamp_lo = int32_t(std::clamp(std::nearbyint(lo / ty.q.scale) + ty.q.zero_point, -128.0, 127.0));
+    if (std::isfinite(hi)) op.clamp_hi = int32_t(std::clamp(std::nearbyint(hi / ty.q.scale) + ty.q.zero_point, -128.0, 127.0));
+    if (op.clamp_lo > op.clamp_hi)
+      throw Error(fmt::format("{}: clip [{}, {}] is empty at output scale {}", n.label(), lo, hi, ty.q.scale));
   } else if (movement) {
     op.kind = QOpKind::Reshape;
     same_params("a reshape cannot change the quantization");

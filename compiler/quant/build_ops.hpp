@@ -35,7 +35,7 @@ struct OpBuilder {
   // n = rows), zero points and the fused clamp. Weights, bias and requant are the caller's.
   QOp conv_op(const ir::Node& n, int x, int y, int64_t kh, int64_t kw);
   // Add, MaxPool, AveragePool, GlobalAveragePool, Concat, Reshape, Flatten, Squeeze,
-  // Unsqueeze, Identity: appended to q.ops. Other ops throw naming the node.
+  // Unsqueeze, Identity, standalone Relu / Clip (a Clamp op): appended to q.ops. Other ops throw naming the node.
   void generic_op(const ir::Node& n);
 };
 

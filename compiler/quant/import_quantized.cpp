@@ -1,5 +1,6 @@
 // Already-quantized ONNX graphs onto QOps with the model's own scales (see quantize.hpp):
-//  - QLinearConv / QLinearMatMul: int8 weights (zero point 0: symmetric), int32 bias, and the
+//  - QLinearConv / QLinearMatMul: int8 weights (a weight zero point is folded into them when
+//    w - zp fits int8; otherwise kept, and the op runs on the CPU), int32 bias, and the
 //    multiplier x_scale * w_scale / y_scale computed in float32 in that order, exactly as the
 //    float reference executor does, so the result is bit-identical to it;
 //  - Q/DQ: a float op whose activation inputs are DequantizeLinear outputs, whose weights are
@@ -54,24 +55,27 @@ struct Importer {
   }
   // The accelerator takes symmetric weights. A non-zero weight zero point z (per tensor or
   // per output channel) is folded exactly into the weights, w' = w - z, when every w' fits
-  // int8; otherwise the model is rejected. `w` is output-channel major (OHWI).
-  void fold_weight_zero_point(const ir::Node& n, size_t zi, std::vector<int8_t>& w, int64_t out_channels) const {
-    if (n.input(zi) == ir::kNoValue) return;
+  // int8; otherwise the weights stay as they are and the per-channel zero points are returned
+  // (the op then runs on the CPU with conv_wzp_i8). `w` is output-channel major (OHWI).
+  std::vector<int32_t> fold_weight_zero_point(const ir::Node& n, size_t zi, std::vector<int8_t>& w, int64_t out_channels) const {
+    if (n.input(zi) == ir::kNoValue) return {};
     const ir::Tensor& z = cst(n, zi, "weight zero point");
     if (z.numel() != 1 && z.numel() != out_channels)
       throw Error(fmt::format("{}: weight zero point has {} values for {} output channels", n.label(), z.numel(), out_channels));
     const int64_t rest = int64_t(w.size()) / out_channels;
+    std::vector<int32_t> zps(static_cast<size_t>(out_channels));
+    bool fits = true;
     for (int64_t o = 0; o < out_channels; ++o) {
-      const int64_t zp = z.get_i64(z.numel() == 1 ? 0 : o);
-      for (int64_t k = 0; k < rest; ++k) {
-        const int64_t v = int64_t(w[size_t(o * rest + k)]) - zp;
-        if (v < -128 || v > 127)
-          throw Error(fmt::format("{}: weight zero point {} of output channel {}: weight {} - {} leaves int8; the "
-                                  "accelerator takes symmetric weights",
-                                  n.label(), zp, o, w[size_t(o * rest + k)], zp));
-        w[size_t(o * rest + k)] = int8_t(v);
+      zps[size_t(o)] = int32_t(z.get_i64(z.numel() == 1 ? 0 : o));
+      for (int64_t k = 0; k < rest && fits; ++k) {
+        const int64_t v = int64_t(w[size_t(o * rest + k)]) - zps[size_t(o)];
+        fits = v >= -128 && v <= 127;
       }
     }
+    if (!fits) return zps;
+    for (int64_t o = 0; o < out_channels; ++o)
+      for (int64_t k = 0; k < rest; ++k) w[size_t(o * rest + k)] = int8_t(int32_t(w[size_t(o * rest + k)]) - zps[size_t(o)]);
+    return {};
   }
   void set_params(ir::ValueId v, const QParams& p) { params[size_t(v)] = p; }
 
@@ -81,9 +85,35 @@ struct Importer {
     set_params(n.outputs[0], qparams(n, 6, 7));
     const ir::Tensor& w = cst(n, 3, "weights");
     if (w.dtype != ir::DType::i8) throw Error(fmt::format("{}: weights must be int8", n.label()));
-    const int x = b.tensor(n.inputs[0]), y = b.tensor(n.outputs[0]);
+    int x = b.tensor(n.inputs[0]), y = b.tensor(n.outputs[0]);
+    const int y_final = y;
     int64_t O = 0, kh = 1, kw = 1;
     std::vector<int8_t> ohwi;
+    if (matmul && b.q.tensors[size_t(x)].logical.size() == 3) {
+      // Batched A [B, M, K] with one B for every batch: rows [B*M, K] by Reshape ops around a
+      // 2-D product (the reshapes reorder NHWC data into the ONNX order and back).
+      const QTensor tx = b.q.tensors[size_t(x)], ty = b.q.tensors[size_t(y)];
+      auto flat = [&](const QTensor& t, const std::string& suffix) {
+        QTensor f;
+        f.name = t.name + suffix;
+        set_dims(f, {t.logical[0] * t.logical[1], t.logical[2]}, f.name);
+        f.q = t.q;
+        return b.q.add_tensor(std::move(f));
+      };
+      auto reshape = [&](int from, int to, const std::string& suffix) {
+        QOp r;
+        r.name = n.name + suffix;
+        r.src_op = "Reshape";
+        r.kind = QOpKind::Reshape;
+        r.inputs = {from};
+        r.output = to;
+        b.q.ops.push_back(std::move(r));
+      };
+      const int x2 = flat(tx, "_rows");
+      reshape(x, x2, "_rows");
+      x = x2;
+      y = flat(ty, "_rows");
+    }
     if (!matmul) {
       O = w.shape[0];
       kh = w.rank() == 4 ? w.shape[2] : 1;
@@ -91,17 +121,23 @@ struct Importer {
       const std::vector<uint8_t> t = oihw_to_ohwi(w.bytes.data(), O, w.shape[1], kh, kw, 1);
       ohwi.assign(t.begin(), t.end());
     } else {
-      if (w.rank() != 2) throw Error(fmt::format("{}: B must be a 2-D constant", n.label()));
-      const int64_t K = w.shape[0];
-      O = w.shape[1];
+      if (w.rank() != 2 && w.rank() != 3) throw Error(fmt::format("{}: B must be a 2-D constant", n.label()));
+      const int64_t K = w.shape[w.rank() - 2];
+      O = w.shape[w.rank() - 1];
       const int8_t* p = w.data<int8_t>();
+      if (w.rank() == 3) {  // a batch of B matrices: supported when they are all the same matrix
+        for (int64_t i = 0; i < w.numel(); ++i)
+          if (p[i] != p[i % (K * O)]) throw Error(fmt::format("{}: B must be a 2-D constant (or one matrix repeated per batch)", n.label()));
+        if (b.q.tensors[size_t(x)].logical.size() != 2) throw Error(fmt::format("{}: a 3-D B needs a 3-D A", n.label()));
+      }
       ohwi.resize(size_t(O * K));
       for (int64_t o = 0; o < O; ++o)
         for (int64_t k = 0; k < K; ++k) ohwi[size_t(o * K + k)] = p[k * O + o];
     }
-    fold_weight_zero_point(n, 5, ohwi, O);
+    std::vector<int32_t> wzp = fold_weight_zero_point(n, 5, ohwi, O);
     QOp op = b.conv_op(n, x, y, kh, kw);
     op.conv.weights = std::move(ohwi);
+    op.weight_zero_point = std::move(wzp);
     const ir::Tensor& ws = cst(n, 4, "weight scale");
     const float xs = float(b.q.tensors[size_t(x)].q.scale), ys = float(b.q.tensors[size_t(y)].q.scale);
     op.conv.bias.assign(size_t(O), 0);
@@ -116,6 +152,15 @@ struct Importer {
       if (has_bias) op.conv.bias[size_t(o)] = int32_t(cst(n, 8, "bias").get_i64(o));
     }
     b.q.ops.push_back(std::move(op));
+    if (y != y_final) {
+      QOp r;
+      r.name = n.name + "_unrows";
+      r.src_op = "Reshape";
+      r.kind = QOpKind::Reshape;
+      r.inputs = {y};
+      r.output = y_final;
+      b.q.ops.push_back(std::move(r));
+    }
   }
 
   // The sole QuantizeLinear reading float output v of a Q/DQ float op, or an error.
@@ -146,6 +191,7 @@ struct Importer {
     const double s_in = b.q.tensors[size_t(x)].q.scale;
     std::vector<double> sw;
     std::vector<int8_t> wq;
+    std::vector<int32_t> wzp;
     FloatLinear fl;
     const ir::Tensor* fbias = nullptr;
     const ir::Node* bias_dq = n.input(2) == ir::kNoValue ? nullptr : const_dequant(n.inputs[2]);
@@ -163,7 +209,7 @@ struct Importer {
       if (!per_out) throw Error(fmt::format("{}: weight scales must be per tensor or per output channel", n.label()));
       for (int64_t o = 0; o < fl.out_channels; ++o) sw.push_back(s.get_f64(s.numel() == 1 ? 0 : o));
       wq.assign(fl.weights.begin(), fl.weights.end());  // integer values, exact in float
-      fold_weight_zero_point(*d, 2, wq, fl.out_channels);
+      wzp = fold_weight_zero_point(*d, 2, wq, fl.out_channels);
     } else {
       const ir::Tensor& w = cst(n, 1, "weights");
       if (w.dtype != ir::DType::f32) throw Error(fmt::format("{}: weights must be float or DequantizeLinear of int8", n.label()));
@@ -172,6 +218,7 @@ struct Importer {
     }
     QOp op = b.conv_op(n, x, y, fl.kh, fl.kw);
     op.conv.weights = std::move(wq);
+    op.weight_zero_point = std::move(wzp);
     op.conv.bias.assign(size_t(fl.out_channels), 0);
     if (bias_dq) {
       const ir::Tensor& b32 = *g.value(bias_dq->inputs[0]).data;

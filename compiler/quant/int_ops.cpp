@@ -1,4 +1,5 @@
-// Integer kernels of Add, MaxPool, AvgPool, Concat and Reshape (see int_ops.hpp).
+// Integer kernels of Add, MaxPool, AvgPool, Concat, Reshape, Clamp and the asymmetric-weight
+// convolution (see int_ops.hpp).
 #include "compiler/quant/int_ops.hpp"
 
 #include <algorithm>
@@ -75,6 +76,45 @@ void avg_pool_i8(const QOp& op, const QTensor& tx, const int8_t* x, const QTenso
     for (int64_t c = 0; c < C; ++c)
       y[out + c] = clamp8(int64_t(zy) + scale_round(sum[size_t(c)], r.mult, r.shift), op.clamp_lo, op.clamp_hi);
   });
+}
+
+void clamp_i8(const QOp& op, const QTensor& tx, const int8_t* x, const QTensor& ty, int8_t* y) {
+  const Rescale r = op.rescale.at(0);
+  const int32_t zx = tx.q.zero_point, zy = ty.q.zero_point;
+  if (r.identity() && zx == zy) {
+    for (int64_t i = 0; i < ty.numel(); ++i) y[i] = clamp8(x[i], op.clamp_lo, op.clamp_hi);
+    return;
+  }
+  for (int64_t i = 0; i < ty.numel(); ++i)
+    y[i] = clamp8(int64_t(zy) + apply_rescale(int32_t(x[i]) - zx, r), op.clamp_lo, op.clamp_hi);
+}
+
+void conv_wzp_i8(const QOp& op, const int8_t* x, int8_t* y) {
+  const compiler::ConvLayer& c = op.conv;
+  const int64_t H = c.h, W = c.w, C = c.c_in, O = c.c_out, oh = c.out_h(), ow = c.out_w();
+  const int64_t ci_g = C / c.groups, co_g = O / c.groups;
+  const int32_t zx = c.a_zero_point;
+  for (int64_t n = 0; n < int64_t(c.n); ++n)
+    for (int64_t oy = 0; oy < oh; ++oy)
+      for (int64_t ox = 0; ox < ow; ++ox)
+        for (int64_t o = 0; o < O; ++o) {
+          const int64_t g = o / co_g;
+          const int32_t zw = op.weight_zero_point.at(size_t(o));
+          uint32_t sum = 0;  // int32 two's-complement wrap, as the accelerator's accumulator
+          for (int64_t ky = 0; ky < int64_t(c.kh); ++ky)
+            for (int64_t kx = 0; kx < int64_t(c.kw); ++kx) {
+              const int64_t iy = oy * c.stride_h - int64_t(c.pad_top) + ky * c.dil_h;
+              const int64_t ix = ox * c.stride_w - int64_t(c.pad_left) + kx * c.dil_w;
+              if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;  // padding: (zp_x - zp_x) * w = 0
+              const int8_t* px = x + ((n * H + iy) * W + ix) * C + g * ci_g;
+              const int8_t* wk = c.weights.data() + ((o * c.kh + ky) * c.kw + kx) * ci_g;
+              for (int64_t i = 0; i < ci_g; ++i)
+                sum += uint32_t((int32_t(px[i]) - zx) * (int32_t(wk[i]) - zw));
+            }
+          y[((n * oh + oy) * ow + ox) * O + o] =
+              requantize(int32_t(sum), c.bias[size_t(o)], c.mult[size_t(o)], c.shift[size_t(o)], c.out_zero_point,
+                         c.clamp_lo, c.clamp_hi);
+        }
 }
 
 void concat_part_i8(const QTensor& tx, const int8_t* x, const Rescale& r, const QTensor& ty, int64_t c_offset, int8_t* y) {

@@ -22,6 +22,16 @@ void max_pool_i8(const QOp& op, const QTensor& tx, const int8_t* x, const QTenso
 // y = clamp(zp_y + scale_round(sum(x - zp_x), avg_rescale[count]), lo, hi).
 void avg_pool_i8(const QOp& op, const QTensor& tx, const int8_t* x, const QTensor& ty, int8_t* y);
 
+// Standalone activation: y = clamp(zp_y + R(x - zp_x), lo, hi) (op.rescale[0], op.clamp_lo/hi);
+// a plain clamp when input and output quantization agree.
+void clamp_i8(const QOp& op, const QTensor& tx, const int8_t* x, const QTensor& ty, int8_t* y);
+
+// Convolution with asymmetric weights (op.weight_zero_point per output channel): int32
+// acc = sum((x - zp_x) * (w - zp_w[o])) over the taps inside the image (padding is zp_x, so it
+// contributes 0), then the accelerator's output path (requantize with bias, mult, shift, zp,
+// clamp). Dense NHWC in and out; the conv's channel-slice fields are ignored.
+void conv_wzp_i8(const QOp& op, const int8_t* x, int8_t* y);
+
 // Writes input `x` (rescaled by `r`) into channels c_offset.. of y (y.c channels per pixel).
 void concat_part_i8(const QTensor& tx, const int8_t* x, const Rescale& r, const QTensor& ty, int64_t c_offset, int8_t* y);
 

@@ -30,6 +30,7 @@ const char* qop_kind_name(QOpKind k) {
     case QOpKind::AvgPool: return "AvgPool";
     case QOpKind::Concat: return "Concat";
     case QOpKind::Reshape: return "Reshape";
+    case QOpKind::Clamp: return "Clamp";
   }
   return "?";
 }

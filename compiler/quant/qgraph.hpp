@@ -35,7 +35,7 @@ struct QTensor {
 // other than 2, 3 and 4.
 void set_dims(QTensor& t, const ir::Shape& logical, const std::string& what);
 
-enum class QOpKind { Conv, Add, MaxPool, AvgPool, Concat, Reshape };
+enum class QOpKind { Conv, Add, MaxPool, AvgPool, Concat, Reshape, Clamp };
 const char* qop_kind_name(QOpKind k);
 
 // Output path of an elementwise rescale: y = scale_round(x - zp_in, mult, shift).
@@ -64,7 +64,13 @@ struct QOp {
   // int32 bias (scale s_in * s_w[o]), per-channel mult/shift, zero points and clamp. The
   // channel-slice fields of the ConvShape stay 0 here; the network planner sets them.
   compiler::ConvLayer conv;
+  // Asymmetric weights: per-output-channel weight zero points (empty: symmetric, the
+  // accelerator's form). When set, conv.weights holds the raw int8 weights and the op computes
+  // sum((x - zp_x) * (w - zp_w[o])) in int32 on the CPU (conv_wzp_i8), same output path.
+  std::vector<int32_t> weight_zero_point;
 
+  // Clamp (a standalone Relu / Clip / ReLU6): y = clamp(zp_y + R(x - zp_x), lo, hi) with
+  // R = rescale[0] (identity when the scales agree: then y = clamp(x, lo, hi)).
   // Add: y = clamp(zp_out + scale_round(a - zp_a, Ma) + scale_round(b - zp_b, Mb), lo, hi).
   // Concat: input i is rescaled by rescale[i] (identity when the scales agree).
   std::vector<Rescale> rescale;

@@ -1,5 +1,6 @@
 // Post-training quantization of a float IR graph (see quantize.hpp). Tensors that must share
-// quantization parameters (the two sides of MaxPool, Reshape/Flatten, Identity, and all
+// quantization parameters (the two sides of MaxPool, Reshape/Flatten, Identity, a standalone
+// Relu/Clip, and all
 // inputs and the output of a Concat, so that a concat is a pure copy or free channel slicing)
 // form one class whose range is the union of its members' calibrated ranges.
 #include <fmt/format.h>
@@ -18,7 +19,10 @@ namespace systole::quant {
 namespace {
 
 bool is_alias_op(const std::string& op) {
-  return op == "Identity" || op == "Reshape" || op == "Flatten" || op == "Squeeze" || op == "Unsqueeze" || op == "MaxPool";
+  // A standalone Relu / Clip shares its input's parameters too: it is then an exact int8
+  // clamp at the quantized bounds (the output range is within the input's).
+  return op == "Identity" || op == "Reshape" || op == "Flatten" || op == "Squeeze" || op == "Unsqueeze" || op == "MaxPool" ||
+         op == "Relu" || op == "Clip";
 }
 
 struct UnionFind {

@@ -40,7 +40,11 @@ std::vector<TensorData> run_reference(const QGraph& g, const std::vector<TensorD
     };
     auto tin = [&](size_t i) -> const QTensor& { return g.tensors[size_t(op.inputs[i])]; };
     switch (op.kind) {
-      case QOpKind::Conv: conv_reference(op.conv, in(0).data(), y.data()); break;
+      case QOpKind::Conv:
+        if (op.weight_zero_point.empty()) conv_reference(op.conv, in(0).data(), y.data());
+        else conv_wzp_i8(op, in(0).data(), y.data());
+        break;
+      case QOpKind::Clamp: clamp_i8(op, tin(0), in(0).data(), ty, y.data()); break;
       case QOpKind::Add: add_i8(op, tin(0), in(0).data(), tin(1), in(1).data(), ty, y.data()); break;
       case QOpKind::MaxPool: max_pool_i8(op, tin(0), in(0).data(), ty, y.data()); break;
       case QOpKind::AvgPool: avg_pool_i8(op, tin(0), in(0).data(), ty, y.data()); break;

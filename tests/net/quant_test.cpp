@@ -1,6 +1,7 @@
 // Quantizer units: activation parameters, symmetric per-channel weights, the bias scale, the
 // per-channel requantization, clamps from fused ReLU / ReLU6, calibration observers, shared
-// Concat parameters, and the integer ops' rounding (ties to even).
+// Concat parameters, the integer ops' rounding (ties to even), the standalone clamp and the
+// asymmetric-weight convolution.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -14,6 +15,7 @@
 #include "compiler/quant/int_ops.hpp"
 #include "compiler/quant/qparams.hpp"
 #include "compiler/quant/quantize.hpp"
+#include "compiler/quant/reference.hpp"
 
 namespace systole::quant {
 namespace {
@@ -120,6 +122,59 @@ TEST(IntOps, AddRescalesEachInputOnceWithTiesToEven) {
   op.clamp_lo = 3;  // a fused Relu clamps at the output zero point
   add_i8(op, ta, a, tb, b, ty, y);
   EXPECT_EQ(y[2], 3);
+}
+
+TEST(IntOps, StandaloneClampPassesParametersThroughOrRescales) {
+  QOp op;
+  op.kind = QOpKind::Clamp;
+  op.rescale = {make_rescale(1.0)};
+  op.clamp_lo = -20;  // Relu at zero point -20
+  QTensor t;
+  t.c = 4;
+  t.q = {0.1, -20};
+  const int8_t x[4] = {-128, -21, -20, 127};
+  int8_t y[4];
+  clamp_i8(op, t, x, t, y);
+  EXPECT_EQ(y[0], -20);
+  EXPECT_EQ(y[1], -20);
+  EXPECT_EQ(y[2], -20);
+  EXPECT_EQ(y[3], 127);
+  QTensor ty = t;  // output at twice the scale, zero point 0: (x + 20) / 2, ties to even
+  ty.q = {0.2, 0};
+  op.rescale = {make_rescale(0.5)};
+  op.clamp_lo = 0;
+  const int8_t x2[4] = {-19, -17, -30, 100};
+  clamp_i8(op, t, x2, ty, y);
+  EXPECT_EQ(y[0], 0);   // 0.5 -> 0
+  EXPECT_EQ(y[1], 2);   // 1.5 -> 2
+  EXPECT_EQ(y[2], 0);   // -5 -> clamped at 0
+  EXPECT_EQ(y[3], 60);
+}
+
+TEST(IntOps, AsymmetricWeightConvSubtractsTheWeightZeroPoint) {
+  // 3x3 conv, pad 1, 2 -> 3 channels, per-channel weight zero points. Where w - zp fits int8,
+  // the result equals the symmetric convolution of the folded weights exactly.
+  QOp op;
+  compiler::ConvLayer& c = op.conv;
+  c.n = 1, c.h = 4, c.w = 5, c.c_in = 2, c.c_out = 3, c.kh = 3, c.kw = 3;
+  c.pad_top = c.pad_left = c.pad_bottom = c.pad_right = 1;
+  c.a_zero_point = 7, c.out_zero_point = -3;
+  c.weights.resize(3 * 9 * 2);
+  for (size_t i = 0; i < c.weights.size(); ++i) c.weights[i] = int8_t(int(i * 37 % 101) - 50);
+  op.weight_zero_point = {0, 5, -9};
+  c.bias = {100, -200, 300};
+  const FixedScale f = quantize_scale(0.0123);
+  c.mult.assign(3, f.mult);
+  c.shift.assign(3, f.shift);
+  std::vector<int8_t> x(size_t(c.h * c.w * c.c_in));
+  for (size_t i = 0; i < x.size(); ++i) x[i] = int8_t(int(i * 53 % 256) - 128);
+  std::vector<int8_t> y(size_t(c.h * c.w * c.c_out)), want(y.size());
+  conv_wzp_i8(op, x.data(), y.data());
+  compiler::ConvLayer folded = c;
+  for (int o = 0; o < 3; ++o)
+    for (int k = 0; k < 18; ++k) folded.weights[size_t(o * 18 + k)] = int8_t(c.weights[size_t(o * 18 + k)] - op.weight_zero_point[size_t(o)]);
+  conv_reference(folded, x.data(), want.data());
+  EXPECT_EQ(y, want);
 }
 
 TEST(IntOps, AveragePoolRoundsTheMeanOnceHalfToEven) {
