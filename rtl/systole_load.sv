@@ -299,26 +299,39 @@ module systole_load #(
     in_data = 1'b0;
     bi      = '0;
     v       = '0;
-    if (wr_en) begin
+    // Only the row of the target memory is built (the other one is not written): a
+    // scratchpad row costs DIM byte selects, not 4*DIM.
+    if (wr_en && w_acc) begin
       for (int unsigned e = 0; e < DIM; e++) begin
         in_data = data_row && (e >= 32'(w_insn.x_pad_before)) &&
                   (e < 32'(w_insn.x_pad_before) + 32'(w_insn.x_size));
-        sp_row[8*e +: 8]    = w_insn.pad_value;
         acc_row[32*e +: 32] = {{24{w_insn.pad_value[7]}}, w_insn.pad_value};
         if (in_data) begin
           for (int unsigned b = 0; b < 4; b++) begin
-            bi = 32'(wr_lo) + (w_acc ? 4 * (e - 32'(w_insn.x_pad_before)) + b
-                                     : e - 32'(w_insn.x_pad_before));
+            bi = 32'(wr_lo) + 4 * (e - 32'(w_insn.x_pad_before)) + b;
             if (BeatW'(bi / BUS_BYTES) == beat_q) begin
               v = r_data_i[8 * (bi % BUS_BYTES) +: 8];
             end else begin
               v = beats_q[BeatW'(bi / BUS_BYTES)][8 * (bi % BUS_BYTES) +: 8];
             end
-            if (b == 0) begin
-              sp_row[8*e +: 8] = v;
-            end
             acc_row[32*e + 8*b +: 8] = v;
           end
+        end
+      end
+    end
+    if (wr_en && !w_acc) begin
+      for (int unsigned e = 0; e < DIM; e++) begin
+        in_data = data_row && (e >= 32'(w_insn.x_pad_before)) &&
+                  (e < 32'(w_insn.x_pad_before) + 32'(w_insn.x_size));
+        sp_row[8*e +: 8] = w_insn.pad_value;
+        if (in_data) begin
+          bi = 32'(wr_lo) + e - 32'(w_insn.x_pad_before);
+          if (BeatW'(bi / BUS_BYTES) == beat_q) begin
+            v = r_data_i[8 * (bi % BUS_BYTES) +: 8];
+          end else begin
+            v = beats_q[BeatW'(bi / BUS_BYTES)][8 * (bi % BUS_BYTES) +: 8];
+          end
+          sp_row[8*e +: 8] = v;
         end
       end
     end

@@ -86,8 +86,10 @@ module systole_store #(
   logic [1:0]      pcap_q, pcap_d;             // parameter row captured now (0: none, 1 + row)
   logic [31:0]     cap_addr_q, cap_addr_d;
   logic [8:0]      cap_nb_q, cap_nb_d;
-  logic [DIM*32-1:0] bias_q, bias_d, mult_q, mult_d, word_q, word_d;
-  logic [DIM*8-1:0]  q_row;
+  logic [DIM*32-1:0] bias_q, bias_d, mult_q, mult_d;
+  // The parameter word's fields per channel (systole_isa_pkg::param_word_t, split at capture).
+  logic [DIM*8-1:0]  shift_q, shift_d, zp_q, zp_d, lo_q, lo_d, hi_q, hi_d;
+  systole_isa_pkg::param_word_t pw;
   logic            tok_ok, start, room, rf_ready, rf_valid, rf_pop, s_err;
   logic [7:0]      s_code;
   logic [RfW-1:0]  rf_out;
@@ -111,16 +113,19 @@ module systole_store #(
   assign tok_ok = !insn_i.pop_prev || tok_prev_avail_i;
   assign room   = (32'(cnt_q) + 32'(cap_q) < RQ_DEPTH);
 
-  // Output path, one element per output channel.
-  for (genvar n = 0; n < DIM; n++) begin : g_requant
-    systole_requant u_requant (
-      .acc_i   (acc_rdata_i[32*n +: 32]),
-      .bias_i  (bias_q[32*n +: 32]),
-      .mult_i  (mult_q[32*n +: 32]),
-      .param_i (word_q[32*n +: 32]),
-      .out_o   (q_row[8*n +: 8])
-    );
-  end
+  // Output path, one systole_requant::requant per output channel. Called only inside the
+  // row buffer's write (below): a Verilated model then evaluates the DIM requantizers only in
+  // the cycles that push a requantized row, not every cycle.
+  function automatic logic [RowB*8-1:0] requant_row(input logic [DIM*32-1:0] acc);
+    logic [7:0] e;   // via a variable: Yosys 0.23 cannot size a package call in a part-select
+    requant_row = '0;
+    for (int unsigned n = 0; n < DIM; n++) begin
+      e = systole_requant::requant(acc[32*n +: 32], bias_q[32*n +: 32], mult_q[32*n +: 32],
+                                   shift_q[8*n +: 8], zp_q[8*n +: 8], lo_q[8*n +: 8],
+                                   hi_q[8*n +: 8]);
+      requant_row[8*n +: 8] = e;
+    end
+  endfunction
 
   always_comb begin
     state_d      = state_q;
@@ -222,9 +227,13 @@ module systole_store #(
 
   // Parameters land one cycle after their read.
   always_comb begin
-    bias_d = bias_q;
-    mult_d = mult_q;
-    word_d = word_q;
+    bias_d  = bias_q;
+    mult_d  = mult_q;
+    shift_d = shift_q;
+    zp_d    = zp_q;
+    lo_d    = lo_q;
+    hi_d    = hi_q;
+    pw      = '0;
     if (pcap_q == 2'(systole_isa_pkg::ParamBiasRow + 1)) begin
       bias_d = acc_rdata_i;
     end
@@ -232,7 +241,13 @@ module systole_store #(
       mult_d = acc_rdata_i;
     end
     if (pcap_q == 2'(systole_isa_pkg::ParamWordRow + 1)) begin
-      word_d = acc_rdata_i;
+      for (int unsigned n = 0; n < DIM; n++) begin
+        pw                = acc_rdata_i[32*n +: 32];
+        shift_d[8*n +: 8] = pw.shift;
+        zp_d[8*n +: 8]    = pw.zero_point;
+        lo_d[8*n +: 8]    = pw.clamp_lo;
+        hi_d[8*n +: 8]    = pw.clamp_hi;
+      end
     end
   end
 
@@ -303,10 +318,15 @@ module systole_store #(
     end
   end
 
-  // Row buffer storage (memory primitive: written only by the output stage).
+  // Row buffer storage (memory primitive: written only by the output stage, which requantizes
+  // here).
   always_ff @(posedge clk_i) begin
     if (push) begin
-      rows_q[wptr_q]  <= cap_raw_q ? acc_rdata_i : (RowB * 8)'(q_row);
+      if (cap_raw_q) begin
+        rows_q[wptr_q] <= acc_rdata_i;
+      end else begin
+        rows_q[wptr_q] <= requant_row(acc_rdata_i);
+      end
       raddr_q[wptr_q] <= cap_addr_q;
       rnb_q[wptr_q]   <= cap_nb_q;
     end
@@ -347,7 +367,10 @@ module systole_store #(
       cap_nb_q     <= '0;
       bias_q       <= '0;
       mult_q       <= '0;
-      word_q       <= '0;
+      shift_q      <= '0;
+      zp_q         <= '0;
+      lo_q         <= '0;
+      hi_q         <= '0;
       wptr_q       <= '0;
       qptr_q       <= '0;
       rptr_q       <= '0;
@@ -375,7 +398,10 @@ module systole_store #(
       cap_nb_q     <= cap_nb_d;
       bias_q       <= bias_d;
       mult_q       <= mult_d;
-      word_q       <= word_d;
+      shift_q      <= shift_d;
+      zp_q         <= zp_d;
+      lo_q         <= lo_d;
+      hi_q         <= hi_d;
       wptr_q       <= wptr_d;
       qptr_q       <= qptr_d;
       rptr_q       <= rptr_d;
