@@ -38,6 +38,7 @@ struct Named {
 };
 struct Spec {
   unsigned version = 0, insn_bits = 0, opcode_bits = 0;
+  unsigned csr_stride = 0, counter_base = 0, hw_id_magic = 0;
   std::vector<Named> units;
   std::vector<Field> header;
   std::vector<Enum> enums;
@@ -99,6 +100,10 @@ Spec parse(const std::string& path) {
   Spec s;
   s.version = unsigned(root["isa"]["version"].value_or(0));
   s.insn_bits = unsigned(root["isa"]["insn_bits"].value_or(0));
+  s.csr_stride = unsigned(root["isa"]["csr_stride"].value_or(0));
+  s.counter_base = unsigned(root["isa"]["counter_base"].value_or(0));
+  s.hw_id_magic = unsigned(root["isa"]["hw_id_magic"].value_or(0));
+  if (!s.csr_stride || !s.counter_base || !s.hw_id_magic) die("[isa] needs csr_stride, counter_base and hw_id_magic");
   s.units = parse_named_array(root, "units", false);
   for (auto& e : *root["header"].as_array()) s.header.push_back(parse_field(*e.as_table()));
   if (s.header.empty() || s.header[0].name != "opcode") die("header must start with opcode");
@@ -175,9 +180,8 @@ std::string cstr(const std::string& s) {
   return out + "\"";
 }
 
-constexpr unsigned kCsrStride = 4, kCounterBase = 0x40;
-
 std::string gen_cpp(const Spec& s) {
+  const unsigned kCsrStride = s.csr_stride, kCounterBase = s.counter_base;
   std::ostringstream o;
   o << "// GENERATED FILE, do not edit: written by arch/gen/isagen.cpp from arch/isa.toml.\n"
        "#pragma once\n#include <cstdint>\n\n#include \"arch/bits.hpp\"\n\nnamespace systole::isa {\n\n";
@@ -295,7 +299,7 @@ std::string gen_cpp(const Spec& s) {
   o << "\n// CSR block (AXI4-Lite, 32-bit registers).\n";
   for (auto& c : s.csrs) o << fmt::format("constexpr uint32_t kCsr{} = 0x{:02x};  // {}: {}\n", camel(c.name), c.value * kCsrStride, c.access, c.doc);
   for (auto& b : s.csr_bits) o << fmt::format("constexpr uint32_t kBit{} = {};\n", camel(b.name), b.value);
-  o << "constexpr uint32_t kHwIdMagic = 0x5157;\n";
+  o << fmt::format("constexpr uint32_t kHwIdMagic = 0x{:04x};\n", s.hw_id_magic);
   o << "\nenum class ErrorCode : uint32_t {";
   for (auto& e : s.error_codes) o << fmt::format(" {} = {},", camel(e.name), e.value);
   o << " };\nconstexpr const char* error_code_name(uint32_t c) {\n  switch (c) {\n";
@@ -315,6 +319,7 @@ std::string gen_cpp(const Spec& s) {
 }
 
 std::string gen_sv(const Spec& s) {
+  const unsigned kCsrStride = s.csr_stride, kCounterBase = s.counter_base;
   std::ostringstream o;
   o << "// GENERATED FILE, do not edit: written by arch/gen/isagen.cpp from arch/isa.toml.\n"
        "package systole_isa_pkg;\n\n";
@@ -350,7 +355,7 @@ std::string gen_sv(const Spec& s) {
   o << "  } param_word_t;\n\n";
   for (auto& c : s.csrs) o << fmt::format("  localparam logic [7:0] Csr{} = 8'h{:02x};\n", camel(c.name), c.value * kCsrStride);
   for (auto& b : s.csr_bits) o << fmt::format("  localparam int unsigned Bit{} = {};\n", camel(b.name), b.value);
-  o << "  localparam logic [15:0] HwIdMagic = 16'h5157;\n";
+  o << fmt::format("  localparam logic [15:0] HwIdMagic = 16'h{:04x};\n", s.hw_id_magic);
   o << fmt::format("  localparam logic [7:0] CounterBase = 8'h{:02x};\n", kCounterBase);
   o << "  localparam int unsigned NumCounters = " << s.counters.size() << ";\n";
   for (auto& c : s.counters) o << fmt::format("  localparam int unsigned Cnt{} = {};\n", camel(c.name), c.value);
@@ -366,6 +371,7 @@ std::string md_escape(std::string s) {
 }
 
 std::string gen_md(const Spec& s) {
+  const unsigned kCsrStride = s.csr_stride, kCounterBase = s.counter_base;
   std::ostringstream o;
   o << "<!-- GENERATED FILE, do not edit: written by arch/gen/isagen.cpp from arch/isa.toml. -->\n"
     << "# ISA field tables (version " << s.version << ")\n\n"
