@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "cli/options.hpp"
 #include "compiler/io/npy.hpp"
 #include "compiler/net/accuracy.hpp"
 
@@ -17,8 +18,7 @@ namespace systole::cli {
 namespace {
 
 struct AccuracyCli {
-  std::string model, data, labels, calib, place = "accel", observer = "minmax";
-  double percentile = 99.99;
+  std::string model, data, labels, calib;
   bool json = false;
   net::AccuracyOptions opt;
 };
@@ -84,24 +84,15 @@ void add_accuracy_command(CLI::App& app) {
   cmd->add_option("--calib-samples", o->opt.calib_samples, "data samples to calibrate on without --calib")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
-  cmd->add_option("--backend", o->opt.backend, "driver backend (hls, rtl, ...)")->capture_default_str();
-  cmd->add_option("--config", o->opt.config, "preset (tiny, default, large) or TOML file")->capture_default_str();
+  add_target_options(cmd, o->opt.backend, o->opt.config);
   cmd->add_option("--batch", o->opt.batch, "samples per run of the compiled network (the model's symbolic batch)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
-  cmd->add_option("--place", o->place, "placement of convolutions: accel (whenever they fit), auto (cost models), cpu")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "accel", "cpu"}));
-  cmd->add_option("--observer", o->observer, "calibration observer: minmax or percentile")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"minmax", "percentile"}));
-  cmd->add_option("--percentile", o->percentile, "percentile observer's upper percentile")->capture_default_str();
+  add_place_option(cmd, o->opt.place);
+  add_calibration_options(cmd, o->opt.quant.calib);
   cmd->add_flag("--json", o->json, "print one JSON object instead of the summary");
   cmd->callback([o] {
     net::AccuracyOptions opt = o->opt;
-    opt.place = o->place == "auto" ? net::PlacePolicy::Auto : o->place == "cpu" ? net::PlacePolicy::Cpu : net::PlacePolicy::Accel;
-    opt.quant.calib.observer = o->observer == "percentile" ? quant::Observer::Percentile : quant::Observer::MinMax;
-    opt.quant.calib.percentile = o->percentile;
     if (!o->json && isatty(fileno(stderr)))
       opt.progress = [](size_t done, size_t total) {
         fmt::print(stderr, "\r  {}/{} samples", done, total);

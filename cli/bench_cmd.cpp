@@ -9,6 +9,7 @@
 #include "arch/error.hpp"
 #include "cli/commands.hpp"
 #include "cli/gemm_run.hpp"
+#include "cli/options.hpp"
 #include "roofline/cpu_bench.hpp"
 
 namespace systole::cli {
@@ -35,8 +36,7 @@ void add_bench_command(CLI::App& app) {
   auto* gemm = bench->add_subcommand("gemm", "GEMM benchmark shapes: cycles, utilization, simulation speed");
   auto base = std::make_shared<GemmOptions>();
   auto shapes = std::make_shared<std::string>("512x512x512,256x256x256,1024x256x512,64x2048x1024");
-  gemm->add_option("--config", base->config, "preset or TOML file")->capture_default_str();
-  gemm->add_option("--backend", base->backend, "driver backend")->capture_default_str();
+  add_target_options(gemm, base->backend, base->config);
   gemm->add_option("--shapes", *shapes, "comma-separated MxNxK list")->capture_default_str();
   gemm->add_option("--seed", base->seed, "random seed")->capture_default_str();
   gemm->callback([base, shapes] {

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/options.hpp"
 #include "compiler/net/conformance.hpp"
 
 namespace systole::cli {
@@ -15,7 +16,6 @@ namespace {
 
 struct ConformanceCli {
   net::ConformanceOptions opt;
-  std::string place = "accel";
   bool json = false;
 };
 
@@ -34,16 +34,12 @@ nlohmann::json case_json(const net::CaseResult& c) {
 void add_conformance_command(CLI::App& app) {
   auto o = std::make_shared<ConformanceCli>();
   auto* cmd = app.add_subcommand("conformance", "Run the ONNX backend node tests through the pipeline on a backend");
-  cmd->add_option("--backend", o->opt.backend, "driver backend (hls, rtl, ...)")->capture_default_str();
-  cmd->add_option("--config", o->opt.config, "preset (tiny, default, large) or TOML file")->capture_default_str();
+  add_target_options(cmd, o->opt.backend, o->opt.config);
   cmd->add_option("--filter", o->opt.filter, "run only the tests whose name contains this");
   cmd->add_option("--data", o->opt.data_dir, "libonnx-testdata root (default: $SYSTOLE_ONNX_TESTDATA or the installed one)");
-  cmd->add_option("--place", o->place, "placement of convolutions: accel (whenever they fit), auto (cost models), cpu")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "accel", "cpu"}));
+  add_place_option(cmd, o->opt.place);
   cmd->add_flag("--json", o->json, "print one JSON object instead of the lines");
   cmd->callback([o] {
-    o->opt.place = o->place == "auto" ? net::PlacePolicy::Auto : o->place == "cpu" ? net::PlacePolicy::Cpu : net::PlacePolicy::Accel;
     const bool text = !o->json;
     const net::ConformanceReport rep = net::run_conformance(o->opt, [&](const net::CaseResult& c) {
       if (!text) return;

@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/gemm_run.hpp"
+#include "cli/options.hpp"
 
 namespace systole::cli {
 namespace {
@@ -42,8 +43,7 @@ void add_gemm_command(CLI::App& app) {
   cmd->add_option("--m", o->m, "rows of A and C")->capture_default_str();
   cmd->add_option("--n", o->n, "columns of B and C")->capture_default_str();
   cmd->add_option("--k", o->k, "reduction depth")->capture_default_str();
-  cmd->add_option("--config", o->config, "preset (tiny, default, large) or TOML file")->capture_default_str();
-  cmd->add_option("--backend", o->backend, "driver backend")->capture_default_str();
+  add_target_options(cmd, o->backend, o->config);
   cmd->add_option("--seed", o->seed, "random seed for data and parameters")->capture_default_str();
   cmd->add_option("--trace", o->trace, "dump an FST waveform of the run (rtl backend, -DSYSTOLE_TRACE=ON build)");
   cmd->add_flag("--json", *json, "print one JSON object instead of the summary");

@@ -15,6 +15,7 @@
 
 #include "arch/config.hpp"
 #include "arch/error.hpp"
+#include "cli/options.hpp"
 #include "compiler/io/npy.hpp"
 #include "compiler/ir/exec/executor.hpp"
 #include "compiler/net/codegen.hpp"
@@ -29,11 +30,12 @@ namespace systole::cli {
 namespace {
 
 struct RunOptions {
-  std::string model, backend = "hls", config = "default", input, output, report, place = "auto", observer = "minmax";
+  std::string model, backend = "hls", config = "default", input, output, report;
+  net::PlacePolicy place = net::PlacePolicy::Auto;
+  quant::CalibrationOptions calibration;
   bool json = false;
   uint64_t seed = 1;
   int calib = 4, eval = 0;
-  double percentile = 99.99;
 };
 
 double since(std::chrono::steady_clock::time_point t0) {
@@ -100,15 +102,14 @@ Outcome execute(const RunOptions& o, const Progress& progress) {
   r.inputs = read_inputs(o, m.graph);
 
   quant::QuantizeOptions qo;
-  qo.calib.observer = o.observer == "percentile" ? quant::Observer::Percentile : quant::Observer::MinMax;
-  qo.calib.percentile = o.percentile;
+  qo.calib = o.calibration;
   net::QuantizeStats qs;
   quant::QGraph q = net::quantize_model(m, r.inputs, o.calib, o.seed, qo, &qs);
   r.quantize_s = qs.quantize_seconds, r.calib_samples = qs.samples;
 
   auto t0 = std::chrono::steady_clock::now();
   net::CompileOptions co;
-  co.place.policy = o.place == "accel" ? net::PlacePolicy::Accel : o.place == "cpu" ? net::PlacePolicy::Cpu : net::PlacePolicy::Auto;
+  co.place.policy = o.place;
   r.net = net::compile_network(std::move(q), cfg, co);
   r.compile_s = since(t0);
   const quant::QGraph& qg = r.net.graph;
@@ -306,8 +307,7 @@ void add_run_command(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand("run", "Compile a network, run it on the accelerator and check it bit for bit");
   cmd->add_option("model", o->model, "zoo model name (e.g. resnet50) or .onnx file")->required();
-  cmd->add_option("--backend", o->backend, "driver backend (hls, rtl, ...)")->capture_default_str();
-  cmd->add_option("--config", o->config, "preset (tiny, default, large) or TOML file")->capture_default_str();
+  add_target_options(cmd, o->backend, o->config);
   cmd->add_option("--input", o->input, ".npy input (default: seeded random)");
   cmd->add_option("--output", o->output, "write the network's output as .npy (float models: dequantized)");
   cmd->add_flag("--json", o->json, "print one JSON object instead of the table");
@@ -319,13 +319,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--eval", o->eval, "also compare float and quantized outputs on N more seeded inputs")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
-  cmd->add_option("--place", o->place, "placement policy: auto (cost models), accel, cpu")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "accel", "cpu"}));
-  cmd->add_option("--observer", o->observer, "calibration observer: minmax or percentile")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"minmax", "percentile"}));
-  cmd->add_option("--percentile", o->percentile, "percentile observer's upper percentile")->capture_default_str();
+  add_place_option(cmd, o->place);
+  add_calibration_options(cmd, o->calibration);
   cmd->callback([o] {
     Progress progress;
     progress.on = !o->json && isatty(fileno(stderr));
