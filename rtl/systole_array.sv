@@ -17,6 +17,21 @@
 //   - a_sel_i:      which weight bank the activation row multiplies with; it travels with
 //                   the row through the skew and the PEs, so banks swap per PE exactly when
 //                   the row reaches it.
+//
+// Two implementations of the same ports, cycle for cycle and bit for bit:
+//   - the PE grid below (DIM x DIM systole_pe, skews, de-skew): the hardware, what Yosys and
+//     every tool other than Verilator read, and what Verilator reads with
+//     +define+SYSTOLE_ARRAY_PE (tests/rtl/array_test.cpp Verilates both and compares them
+//     on random inputs every cycle);
+//   - under Verilator, a flat model (SYSTOLE_ARRAY_FLAT), ~15x faster to evaluate: the DIM^2
+//     pipeline registers of the grid cost more than the MACs themselves in a Verilated model
+//     (docs/rtl.md, "Two implementations of systole_array"). It rests on one property of the
+//     grid: the weight that PE(k, c) uses for the row entering at E is the last one entered
+//     with tag k into that bank at a cycle T < E (it is captured at T+k+c, the row reaches
+//     the PE at E+k+c), whatever the schedule. So the flat model writes weight rows into two
+//     banks as they enter, computes the whole result row the cycle its activation row
+//     enters, and delays it by the grid's latency 2*DIM-1 (zero after reset, like the grid's
+//     reset registers).
 module systole_array #(
   parameter int unsigned DIM = 4,
   localparam int unsigned TagW = (DIM > 1) ? $clog2(DIM) : 1
@@ -32,6 +47,78 @@ module systole_array #(
   output logic [DIM*32-1:0] psum_o     // column c in bits [32c +: 32]
 );
 
+`ifdef VERILATOR
+`ifndef SYSTOLE_ARRAY_PE
+`define SYSTOLE_ARRAY_FLAT
+`endif
+`endif
+
+`ifdef SYSTOLE_ARRAY_FLAT
+  // Weight banks as the grid holds them once every capture is done, sign-extended to 32 bits
+  // when written (so that a MAC is one 32-bit multiply-add): row k, column c of bank b in
+  // w_q[b][k][32c +: 32].
+  logic [DIM*32-1:0] w_q [2][DIM];
+  logic [DIM*32-1:0] row_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int unsigned k = 0; k < DIM; k++) begin
+        w_q[0][k] <= '0;
+        w_q[1][k] <= '0;
+      end
+    end else if (w_valid_i) begin
+      logic [DIM*32-1:0] wx;
+      for (int unsigned c = 0; c < DIM; c++) begin
+        wx[32*c +: 32] = 32'($signed(w_i[8*c +: 8]));
+      end
+      w_q[w_bank_i][w_tag_i] <= wx;
+    end
+  end
+
+  // The result row of the activation row entering now, with the bank it names: int32
+  // wrap-around sums of int8 x int8 products, as in the PE. Computed in the clock edge's
+  // evaluation (once per cycle), then delayed to the grid's latency. When the activation row,
+  // its bank select and the weights are those of the previous computation (an idle array:
+  // the scratchpad port holds its last row), the result is the same and is not recomputed.
+  logic [DIM*8-1:0] a_last_q;
+  logic             sel_last_q, w_new_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      row_q      <= '0;
+      a_last_q   <= '0;
+      sel_last_q <= 1'b0;
+      w_new_q    <= 1'b0;
+    end else begin
+      w_new_q <= w_valid_i;
+      if (w_new_q || (a_i != a_last_q) || (a_sel_i != sel_last_q)) begin
+        logic [31:0] acc [DIM];
+        logic [31:0] ak;
+        for (int unsigned c = 0; c < DIM; c++) begin
+          acc[c] = '0;
+        end
+        for (int unsigned k = 0; k < DIM; k++) begin
+          ak = 32'($signed(a_i[8*k +: 8]));
+          for (int unsigned c = 0; c < DIM; c++) begin
+            acc[c] = acc[c] + ak * w_q[a_sel_i][k][32*c +: 32];
+          end
+        end
+        for (int unsigned c = 0; c < DIM; c++) begin
+          row_q[32*c +: 32] <= acc[c];
+        end
+        a_last_q   <= a_i;
+        sel_last_q <= a_sel_i;
+      end
+    end
+  end
+
+  systole_delay #(.WIDTH(DIM*32), .DEPTH(2*DIM - 2)) u_latency (
+    .clk_i,
+    .rst_ni,
+    .d_i (row_q),
+    .q_o (psum_o)
+  );
+`else
   // Interconnect: index [k][c] is the input of PE(k, c); [k][DIM] / [DIM][c] are the edges.
   // Unpacked arrays (Yosys 0.23 has no multi-dimensional packed arrays), split for Verilator
   // so that the input-driven edge elements do not drag every PE into input evaluation
@@ -104,5 +191,7 @@ module systole_array #(
     assign unused_right[i]  = ^{a_h[i][DIM], sel_h[i][DIM]};
     assign unused_bottom[i] = ^{w_v[DIM][i], wval_v[DIM][i], wtag_v[DIM][i], wbank_v[DIM][i]};
   end
+
+`endif
 
 endmodule
