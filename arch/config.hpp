@@ -24,6 +24,11 @@ struct Config {
   double clock_mhz = 200.0;     // [clock] mhz
   uint32_t insn_depth = 64;     // [queues] insn_depth
   uint32_t token_depth = 255;   // [queues] token_depth
+  uint32_t requant_lanes = 0;   // [output] requant_lanes: 0 = dim (one requantizer per column)
+
+  // Requantizer lanes of the output path: dim (combinational, a row per cycle) or fewer
+  // serial lanes shared over the row (small FPGAs; docs/timing.md gives their cycles).
+  uint32_t output_lanes() const { return requant_lanes == 0 || requant_lanes >= dim ? dim : requant_lanes; }
 
   // Derived sizes.
   uint32_t spad_row_bytes() const { return dim; }

@@ -10,6 +10,7 @@ systole_acc.sv
 systole_fifo.sv
 systole_token.sv
 systole_requant.sv
+systole_requant_lane.sv
 systole_fetch.sv
 systole_load.sv
 systole_execute.sv

@@ -3,8 +3,11 @@
 // systole_isa_pkg). One read and one write in flight: AW and W are taken together, the
 // response follows the next cycle; AR is answered the next cycle. Unknown offsets read 0
 // and ignore writes (OKAY response). Counters count while count_en_i, clear on clear_i.
+// CNT_W < 64 (small FPGAs) keeps counters of CNT_W bits: they wrap there, and their upper
+// word reads 0 (the driver's 64-bit read of low, high, low sees a CNT_W-bit counter).
 module systole_csr #(
-  parameter int unsigned DIM = 4
+  parameter int unsigned DIM   = 4,
+  parameter int unsigned CNT_W = 64   // 32..64
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -48,8 +51,9 @@ module systole_csr #(
   logic        bvalid_q, bvalid_d, rvalid_q, rvalid_d;
   logic [31:0] rdata_q, rdata_d;
   logic        start_d, start_q, sreset_d, sreset_q;
-  logic [63:0] cnt_q [systole_isa_pkg::NumCounters];
-  logic [63:0] cnt_d [systole_isa_pkg::NumCounters];
+  logic [CNT_W-1:0] cnt_q [systole_isa_pkg::NumCounters];
+  logic [CNT_W-1:0] cnt_d [systole_isa_pkg::NumCounters];
+  logic [63:0]      cnt_rd;
   logic        wr_fire, rd_fire;
   logic [31:0] wmask;
 
@@ -62,6 +66,7 @@ module systole_csr #(
 
   // Register writes and the read mux.
   always_comb begin
+    cnt_rd   = '0;
     ie_d     = ie_q;
     base_d   = base_q;
     count_d  = count_q;
@@ -131,7 +136,8 @@ module systole_csr #(
         default: begin
           for (int unsigned c = 0; c < systole_isa_pkg::NumCounters; c++) begin
             if ((s_araddr_i & 8'hf8) == 8'(32'(systole_isa_pkg::CounterBase) + 8 * c)) begin
-              rdata_d = s_araddr_i[2] ? cnt_q[c][63:32] : cnt_q[c][31:0];
+              cnt_rd  = 64'(cnt_q[c]);
+              rdata_d = s_araddr_i[2] ? cnt_rd[63:32] : cnt_rd[31:0];
             end
           end
         end
@@ -145,7 +151,7 @@ module systole_csr #(
       if (clear_i) begin
         cnt_d[c] = '0;
       end else if (count_en_i) begin
-        cnt_d[c] = cnt_q[c] + 64'(cnt_inc_i[16*c +: 16]);
+        cnt_d[c] = cnt_q[c] + CNT_W'(cnt_inc_i[16*c +: 16]);
       end
     end
 

@@ -8,7 +8,10 @@
 //            then one accumulator row per cycle while the row buffer has room. It starts the
 //            next STORE in the cycle after its last read.
 //   output:  one cycle after its read, a row goes through DIM systole_requant elements (or
-//            stays the raw int32 row) into the row buffer (RQ_DEPTH rows).
+//            stays the raw int32 row) into the row buffer (RQ_DEPTH rows). With
+//            REQUANT_LANES < DIM the row goes instead through that many serial
+//            systole_requant_lane (Per * (Steps + 1) + 2 cycles a row; the reader reads a requantized
+//            row and starts a STORE only when the lanes are free or finishing).
 //   writer:  issues one BUS_BYTES-aligned write burst per buffered row, in order, one per
 //            cycle when granted, and sends the bursts' beats with byte strobes in request order.
 // Rows with x_size = 0 touch neither the buffer nor the bus. Each instruction retires
@@ -21,12 +24,20 @@ module systole_store #(
   parameter int unsigned BUS_BYTES = 4,
   parameter int unsigned RQ_DEPTH  = 4,
   parameter int unsigned RF_DEPTH  = 4,
+  parameter int unsigned REQUANT_LANES = 0,   // 0 or >= DIM: DIM combinational requantizers
   localparam int unsigned AccAw    = $clog2(ACC_ROWS),
   localparam int unsigned BusW     = BUS_BYTES * 8,
   localparam int unsigned LoW      = (BUS_BYTES > 1) ? $clog2(BUS_BYTES) : 1,
   localparam int unsigned RowB     = DIM * 4,
   localparam int unsigned RqW      = $clog2(RQ_DEPTH),
-  localparam int unsigned RfW      = 17 + 1 + 32         // retire record: bursts, push_prev, index
+  localparam int unsigned RfW      = 17 + 1 + 32,        // retire record: bursts, push_prev, index
+  localparam int unsigned Lanes    = (REQUANT_LANES == 0 || REQUANT_LANES >= DIM) ? DIM : REQUANT_LANES,
+  localparam bit          Serial   = (Lanes < DIM),
+  localparam int unsigned Per      = DIM / Lanes,        // elements per lane and row
+  localparam int unsigned LaneK    = 4,                  // product bits per lane step
+  // A requantized row occupies the serial output path Per * (Steps + 1) + 2 cycles from its
+  // read (docs/timing.md, hls::TimingConstants::requant_row_cycles).
+  localparam int unsigned Steps    = 64 / LaneK
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -110,8 +121,15 @@ module systole_store #(
   logic [LoW-1:0]    h_lo;
   logic [RowB*8-1:0] h_row;
 
+  // Serial output path: busy from the capture of a row to its push (eng_last).
+  logic            eng_busy, eng_last, eng_ok;
+  logic [DIM*8-1:0] eng_row;
+  logic [31:0]     eng_addr;
+  logic [8:0]      eng_nb;
+
   assign tok_ok = !insn_i.pop_prev || tok_prev_avail_i;
-  assign room   = (32'(cnt_q) + 32'(cap_q) < RQ_DEPTH);
+  assign eng_ok = !eng_busy || eng_last;
+  assign room   = (32'(cnt_q) + 32'(cap_q || eng_busy) < RQ_DEPTH);
 
   // Output path, one systole_requant::requant per output channel. Called only inside the
   // row buffer's write (below): a Verilated model then evaluates the DIM requantizers only in
@@ -155,7 +173,7 @@ module systole_store #(
 
     unique case (state_q)
       SIdle: begin
-        if (insn_valid_i && tok_ok && rf_ready) begin
+        if (insn_valid_i && tok_ok && rf_ready && eng_ok) begin
           start          = 1'b1;
           insn_ready_o   = 1'b1;
           tok_prev_pop_o = insn_i.pop_prev;
@@ -184,7 +202,7 @@ module systole_store #(
             state_d = SParam;
           end
         end else begin
-          wait_o = insn_valid_i && !tok_ok && !rf_valid && (cnt_q == '0) && !cap_q;
+          wait_o = insn_valid_i && !tok_ok && !rf_valid && (cnt_q == '0) && !cap_q && !eng_busy;
         end
       end
       SParam: begin
@@ -198,7 +216,7 @@ module systole_store #(
         end
       end
       SRows: begin
-        if (room) begin
+        if (room && eng_ok) begin
           acc_re_o = 1'b1;
           cap_d    = 1'b1;
           acc_d    = acc_q + 16'd1;
@@ -268,7 +286,7 @@ module systole_store #(
   assign unused_store = ^{rf_count, insn_i.opcode, insn_i.pop_next, insn_i.push_next, h_addr[31:LoW], insn_i.spare};
 
   // ---------------------------------------------------------------- writer
-  assign push    = cap_q;
+  assign push    = (cap_q && (cap_raw_q || !Serial)) || eng_last;
   assign q_addr  = raddr_q[qptr_q];
   assign q_nb    = rnb_q[qptr_q];
   assign q_beats = 8'((32'(q_addr[LoW-1:0]) + 32'(q_nb) + BUS_BYTES - 1) / BUS_BYTES);
@@ -322,14 +340,139 @@ module systole_store #(
   // here).
   always_ff @(posedge clk_i) begin
     if (push) begin
-      if (cap_raw_q) begin
-        rows_q[wptr_q] <= acc_rdata_i;
+      if (eng_last) begin
+        rows_q[wptr_q]  <= (RowB * 8)'(eng_row);
+        raddr_q[wptr_q] <= eng_addr;
+        rnb_q[wptr_q]   <= eng_nb;
       end else begin
-        rows_q[wptr_q] <= requant_row(acc_rdata_i);
+        if (cap_raw_q) begin
+          rows_q[wptr_q] <= acc_rdata_i;
+        end else begin
+          rows_q[wptr_q] <= requant_row(acc_rdata_i);
+        end
+        raddr_q[wptr_q] <= cap_addr_q;
+        rnb_q[wptr_q]   <= cap_nb_q;
       end
-      raddr_q[wptr_q] <= cap_addr_q;
-      rnb_q[wptr_q]   <= cap_nb_q;
     end
+  end
+
+  // ---------------------------------------------------------------- serial output path
+  // REQUANT_LANES < DIM: the captured row goes through Lanes systole_requant_lane, lane l
+  // taking elements l, l + Lanes, ... one after another (1 setup cycle + Steps steps each);
+  // element j's result is written in the next element's setup cycle, the last one's in the
+  // push cycle: read + capture (1) + Per * (Steps + 1) + push, Per * (Steps + 1) + 2 cycles.
+  if (Serial) begin : g_serial
+    localparam int unsigned Jw = $clog2(Per + 1);
+    localparam int unsigned Sw = $clog2(Steps + 1);
+    logic              busy_q, busy_d;
+    logic [Jw-1:0]     j_q, j_d;
+    logic [Sw-1:0]     st_q, st_d;
+    logic [DIM*32-1:0] crow_q, crow_d;
+    logic [DIM*8-1:0]  orow_q, orow_d, fin_row;
+    logic [31:0]       ea_q, ea_d;
+    logic [8:0]        enb_q, enb_d;
+    logic              setup, step, capture;
+    logic [7:0]        y [Lanes];
+
+    assign capture = cap_q && !cap_raw_q;
+    assign setup   = busy_q && (st_q == '0) && (32'(j_q) < Per);
+    assign step    = busy_q && (st_q != '0);
+
+    for (genvar l = 0; l < Lanes; l++) begin : g_lane
+      localparam int unsigned Ew = $clog2(DIM);
+      logic [Ew-1:0] e;   // element of this lane in step j
+      assign e = Ew'(32'(j_q) * Lanes + l);
+      systole_requant_lane #(.K(LaneK)) u_lane (
+        .clk_i,
+        .setup_i (setup),
+        .step_i  (step),
+        .acc_i   (crow_q[32*e +: 32]),
+        .bias_i  (bias_q[32*e +: 32]),
+        .mult_i  (mult_q[32*e +: 32]),
+        .shift_i (shift_q[8*e +: 8]),
+        .zp_i    (zp_q[8*e +: 8]),
+        .lo_i    (lo_q[8*e +: 8]),
+        .hi_i    (hi_q[8*e +: 8]),
+        .y_o     (y[l])
+      );
+    end
+
+    // The row with the results of the element just finished (setup cycles only).
+    always_comb begin
+      fin_row = orow_q;
+      if (busy_q && (st_q == '0) && (j_q != '0)) begin
+        for (int unsigned l = 0; l < Lanes; l++) begin
+          for (int unsigned e = 0; e < DIM; e++) begin
+            if (e == (32'(j_q) - 1) * Lanes + l) begin
+              fin_row[8*e +: 8] = y[l];
+            end
+          end
+        end
+      end
+    end
+
+    always_comb begin
+      busy_d = busy_q;
+      j_d    = j_q;
+      st_d   = st_q;
+      crow_d = crow_q;
+      orow_d = fin_row;
+      ea_d = ea_q;
+      enb_d   = enb_q;
+      if (capture) begin
+        busy_d = 1'b1;
+        j_d    = '0;
+        st_d   = '0;
+        crow_d = acc_rdata_i;
+        ea_d = cap_addr_q;
+        enb_d   = cap_nb_q;
+      end else if (busy_q) begin
+        if (st_q == '0) begin
+          if (32'(j_q) == Per) begin
+            busy_d = 1'b0;
+          end else begin
+            st_d = Sw'(1);
+          end
+        end else if (32'(st_q) == Steps) begin
+          st_d = '0;
+          j_d  = j_q + Jw'(1);
+        end else begin
+          st_d = st_q + Sw'(1);
+        end
+      end
+    end
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        busy_q <= 1'b0;
+        j_q    <= '0;
+        st_q   <= '0;
+      end else begin
+        busy_q <= busy_d;
+        j_q    <= j_d;
+        st_q   <= st_d;
+      end
+    end
+
+    // Data registers (no reset).
+    always_ff @(posedge clk_i) begin
+      crow_q <= crow_d;
+      orow_q <= orow_d;
+      ea_q <= ea_d;
+      enb_q   <= enb_d;
+    end
+
+    assign eng_busy = busy_q || capture;
+    assign eng_last = busy_q && (st_q == '0) && (32'(j_q) == Per);
+    assign eng_row  = fin_row;
+    assign eng_addr = ea_q;
+    assign eng_nb   = enb_q;
+  end else begin : g_comb
+    assign eng_busy = 1'b0;
+    assign eng_last = 1'b0;
+    assign eng_row  = '0;
+    assign eng_addr = '0;
+    assign eng_nb   = '0;
   end
 
   // Retirement in order: the head record retires once all its responses are in.
@@ -417,9 +560,9 @@ module systole_store #(
   assign req_beats_o = q_beats;
   assign w_last_o    = (beat_q == h_beats - 8'd1);
   assign b_ready_o   = 1'b1;
-  assign idle_o      = (state_q == SIdle) && !cap_q && (cnt_q == '0) && !rf_valid;
+  assign idle_o      = (state_q == SIdle) && !cap_q && (cnt_q == '0) && !rf_valid && !eng_busy;
   assign busy_o      = start || (state_q == SParam) || (state_q == SRows) || cap_q || (cnt_q != '0) ||
-                       rf_valid;
+                       rf_valid || eng_busy;
   assign err_o       = s_err || (b_fire && b_err_i && !berr_q);
   assign err_code_o  = s_err ? s_code : systole_isa_pkg::ErrDmaBusError;
   assign err_idx_o   = s_err ? fault_idx_q : rf_out[49:18];

@@ -16,6 +16,8 @@ module systole_top #(
   parameter int unsigned ACC_BANKS  = 2,
   parameter int unsigned BUS_BYTES  = 4,
   parameter int unsigned INSN_DEPTH = 8,
+  parameter int unsigned REQUANT_LANES = 0,   // 0: DIM (one requantizer per column)
+  parameter int unsigned COUNTER_BITS  = 64,  // performance counter width (32..64)
   localparam int unsigned BusW      = BUS_BYTES * 8
 ) (
   input  logic                 clk_i,
@@ -234,7 +236,7 @@ module systole_top #(
     cnt_inc[16*systole_isa_pkg::CntFetchBytes +: 16]  = 16'(f_bytes);
   end
 
-  systole_csr #(.DIM(DIM)) u_csr (
+  systole_csr #(.DIM(DIM), .CNT_W(COUNTER_BITS)) u_csr (
     .clk_i,
     .rst_ni,
     .s_awvalid_i,
@@ -484,7 +486,9 @@ module systole_top #(
     .err_idx_o        (e_err_idx)
   );
 
-  systole_store #(.DIM(DIM), .ACC_ROWS(ACC_ROWS), .BUS_BYTES(BUS_BYTES)) u_store (
+  systole_store #(
+    .DIM(DIM), .ACC_ROWS(ACC_ROWS), .BUS_BYTES(BUS_BYTES), .REQUANT_LANES(REQUANT_LANES)
+  ) u_store (
     .clk_i,
     .rst_ni           (core_rst_n),
     .insn_valid_i     (q_st_valid),

@@ -31,6 +31,8 @@ TopParams top_params(const Config& cfg, const Target& t) {
   p.acc_banks = cfg.acc_banks;
   p.bus_bytes = cfg.dram_bytes_per_cycle;
   p.insn_depth = std::max(2u, cfg.insn_depth);  // systole_fifo needs DEPTH >= 2
+  p.requant_lanes = cfg.output_lanes() >= cfg.dim ? 0 : cfg.output_lanes();
+  p.counter_bits = t.family == Family::Ice40 ? 32 : 64;
   p.mem_bytes = t.mem_bytes;
   return p;
 }
@@ -54,7 +56,9 @@ Config ice40_board_override(const Config& cfg, std::vector<std::string>& changes
   set("scratchpad.banks", c.spad_banks, 2);
   set("accumulator.size_kib", c.acc_kib, std::max(1u, 256 * cfg.dim * 4 / 1024));
   set("accumulator.banks", c.acc_banks, 1);
-  set("queues.insn_depth", c.insn_depth, std::min(cfg.insn_depth, 4u));
+  set("queues.insn_depth", c.insn_depth, std::min(cfg.insn_depth, 2u));
+  // One serial requant lane instead of DIM combinational ones (4.4k LUTs each on iCE40).
+  set("output.requant_lanes", c.requant_lanes, 1);
   c.name = cfg.name + "-board";
   c.validate();
   return c;
@@ -64,7 +68,10 @@ FitResult fit_config(const Config& cfg, const Target& t, bool allow_override) {
   FitResult r{cfg, top_params(cfg, t), {}, {}};
   if (t.family != Family::Ice40) return r;  // estimate-only targets: report, never refuse
   r.bram = ice40_bram_estimate(r.params, t);
-  if (r.bram.total() <= t.cap.bram && r.config.insn_depth <= 8) return r;
+  // Fits as given: memories in the block RAM, queues of at most 8, at most 2 serial requant lanes.
+  if (r.bram.total() <= t.cap.bram && r.config.insn_depth <= 8 && r.config.output_lanes() <= 2 &&
+      r.config.output_lanes() < r.config.dim)
+    return r;
   const BramEstimate given = r.bram;
   if (!allow_override)
     throw Error(fmt::format(
@@ -73,9 +80,14 @@ FitResult fit_config(const Config& cfg, const Target& t, bool allow_override) {
         "has {}{}; drop --no-board-override to apply the board override (docs/synth.md) or use a smaller config",
         cfg.name, t.name, t.device, given.total(), cfg.spad_kib, cfg.spad_banks, given.spad, cfg.acc_kib,
         cfg.acc_banks, given.acc, given.board_mem, t.cap.bram,
-        cfg.insn_depth > 8 ? fmt::format(", and insn_depth = {} queues become {} flops on iCE40", cfg.insn_depth,
-                                         3 * cfg.insn_depth * 160)
-                           : ""));
+        std::string(cfg.insn_depth > 8 ? fmt::format(", and insn_depth = {} queues become {} flops on iCE40",
+                                                     cfg.insn_depth, 3 * cfg.insn_depth * 160)
+                                       : "") +
+            (cfg.output_lanes() > 2 || cfg.output_lanes() >= cfg.dim
+                 ? fmt::format(", and output.requant_lanes = {} requantizers are about {} iCE40 LUTs each (combinational) "
+                               "or 600 (serial)",
+                               cfg.output_lanes(), 4400)
+                 : "")));
   r.config = ice40_board_override(cfg, r.overrides);
   r.params = top_params(r.config, t);
   r.bram = ice40_bram_estimate(r.params, t);

@@ -48,6 +48,7 @@ struct StepTime {
 
 struct Report {
   std::string target, device, board, design, top, config_name;
+  std::string effective_config;         // name of the config actually built (config.toml)
   TopParams params;
   std::vector<std::string> overrides;
   std::map<std::string, double> cells;  // Yosys cells

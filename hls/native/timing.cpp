@@ -310,11 +310,13 @@ class Sim {
 
   // Earliest request of the STORE row u.row: read once one of the kStoreRowBuffer buffered
   // rows has left (its last data beat), request kOutputPathLatency later, one per cycle.
+  // A requantized row spends row_cycles in the output path (serial requant lanes: docs/timing.md).
   uint64_t store_request_time(Unit& u) {
     const uint64_t freed = u.data_done[u.ring % TimingConstants::kStoreRowBuffer];
     u.read_at = std::max(u.read_next, freed);
-    return std::max(u.read_at + TimingConstants::kOutputPathLatency, u.last_req + 1);
+    return std::max(u.read_at + TimingConstants::kOutputPathLatency - 1 + row_cycles(dec_[u.cur]), u.last_req + 1);
   }
+  uint64_t row_cycles(const Decoded& d) const { return d.raw ? 1 : requant_row_cycles_; }
 
   void issue_row(uint32_t k, uint64_t t) {
     Unit& u = units_[k];
@@ -337,12 +339,13 @@ class Sim {
     u.data_done[u.ring++ % TimingConstants::kStoreRowBuffer] = data_done;
     u.last_end = std::max({u.last_end, end, data_done});
     u.last_req = t;
-    u.read_next = u.read_at + 1;
+    u.read_next = u.read_at + row_cycles(d);
     if (u.row < d.data_rows) {
       u.next_issue = store_request_time(u);
       return;
     }
-    retire(u, rep_.insns[u.cur].start, u.last_end + 1, u.read_at + 1);
+    // The next STORE starts once the output path takes a row (its parameters may change).
+    retire(u, rep_.insns[u.cur].start, u.last_end + 1, u.read_at + row_cycles(d));
   }
 
   // MATMUL: front stage (token pops, weight load into the shadow buffer) overlaps the
@@ -433,6 +436,7 @@ class Sim {
   TimingReport rep_;
 
   uint64_t bus_free_ = 0;
+  const uint64_t requant_row_cycles_ = TimingConstants::requant_row_cycles(cfg_);
   // fetch
   std::vector<uint64_t> arrive_, dispatched_at_;
   uint32_t req_next_ = 0, disp_next_ = 0;

@@ -23,6 +23,14 @@ struct TimingConstants {
   static constexpr uint32_t kParamReadCycles = isa::kParamRows;  // STORE reads its 3 parameter rows first
   static uint64_t array_latency(uint32_t dim) { return 2 * uint64_t(dim); }  // row in -> result in acc
   static uint64_t weight_load_cycles(uint32_t dim) { return dim; }          // one weight row per cycle
+  static constexpr uint32_t kRequantLaneBits = 4;     // product bits per step of a serial requant lane
+  // Cycles between the accumulator read of a requantized row and its push into the row
+  // buffer (also the spacing of such reads): 1 with a requantizer per column; with L < D
+  // serial lanes (output.requant_lanes), capture + (D/L) elements of 1 + 64/4 cycles + push.
+  static uint64_t requant_row_cycles(const Config& cfg) {
+    const uint32_t lanes = cfg.output_lanes();
+    return lanes >= cfg.dim ? 1 : uint64_t(cfg.dim / lanes) * (64 / kRequantLaneBits + 1) + 2;
+  }
 };
 
 // All performance counters of isa.toml, indexed by isa::Counter.

@@ -81,19 +81,25 @@ TEST_P(AccelEstimate, TinyResourcesInRange) {
   const auto j = nlohmann::json::parse(in);
   EXPECT_EQ(j["target"], e.target);
   EXPECT_EQ(j["ok"], e.fits);
+  // What `systole roofline --synth` and `systole dse` read (docs/synth.md, report.json).
+  EXPECT_EQ(j["config"], "tiny");
+  EXPECT_TRUE(j["synthesis"]["lut"]["used"].is_number());
+  EXPECT_TRUE(j["parameters"]["REQUANT_LANES"].is_number());
+  EXPECT_FALSE(j.contains("fmax_mhz"));  // only once placed and routed
   EXPECT_GT(j["steps"][0]["seconds"].get<double>(), 0);
 }
 
 // Ranges: the measured value (docs/synth.md) -15% / +15%, block RAMs and DSPs nearly exact
-// (Yosys 0.23, hierarchical, tiny config; iCE40 with the board override and board top).
-// The accelerator does not fit either iCE40 board (LUTs, FFs, and DSPs on the UP5K).
+// (Yosys 0.23, hierarchical, tiny config; iCE40 with the board override and board top: one
+// serial requant lane, 32-bit counters). The accelerator does not fit either iCE40 board yet
+// (LUTs and FFs; DSPs on the UP5K): docs/synth.md says where the cells go.
 INSTANTIATE_TEST_SUITE_P(
     Targets, AccelEstimate,
     testing::Values(  // measured: lut ff bram dsp spram
-        Expected{"ice40-hx8k", {30000, 41000}, {9800, 13400}, {32, 32}, {0, 0}, {0, 0}, false},  // 35589 11578 32 0 0
-        Expected{"ice40-up5k", {17000, 23500}, {9800, 13400}, {24, 24}, {28, 36}, {2, 2}, false},  // 20295 11582 24 32 2
-        Expected{"xc7", {9500, 13000}, {3600, 4900}, {14, 18}, {28, 36}, {0, 0}, true},  // 11275 4261 16 32
-        Expected{"ecp5", {22500, 30700}, {4600, 6300}, {28, 36}, {28, 36}, {0, 0}, true}),  // 26636 5485 32 32
+        Expected{"ice40-hx8k", {15600, 21100}, {9000, 12200}, {32, 32}, {0, 0}, {0, 0}, false},  // 18356 10576 32 0 0
+        Expected{"ice40-up5k", {13000, 17500}, {9000, 12100}, {24, 24}, {16, 20}, {2, 2}, false},  // 15255 10548 24 18 2
+        Expected{"xc7", {9500, 13000}, {3600, 4900}, {14, 18}, {28, 36}, {0, 0}, true},  // 11232 4261 16 32
+        Expected{"ecp5", {25100, 33900}, {4650, 6300}, {28, 36}, {28, 36}, {0, 0}, true}),  // 29520 5485 32 32
     [](const testing::TestParamInfo<Expected>& i) {
       std::string n = i.param.target;
       for (auto& c : n)
@@ -120,4 +126,8 @@ TEST(SynthFlow, ArrayToHx8kBitstream) {
   ASSERT_TRUE(fs::exists(bin));
   EXPECT_GT(fs::file_size(bin), 100000u);  // an HX8K image is about 132 KB
   EXPECT_EQ(r.steps.size(), 3u);
+  std::ifstream in(fs::path(o.out_dir) / "report.json");
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_DOUBLE_EQ(j["fmax_mhz"].get<double>(), r.fmax_mhz);
+  EXPECT_EQ(j["place_route"]["ICESTORM_LC"]["used"].get<double>(), lc);
 }

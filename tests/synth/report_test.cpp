@@ -120,7 +120,10 @@ TEST(Fit, TinyNeedsTheBoardOverrideOnHx8k) {
   EXPECT_EQ(f.params.spad_rows, 512u);
   EXPECT_EQ(f.params.acc_rows, 256u);
   EXPECT_EQ(f.params.acc_banks, 1u);
-  EXPECT_EQ(f.params.insn_depth, 4u);
+  EXPECT_EQ(f.params.insn_depth, 2u);
+  EXPECT_EQ(f.params.requant_lanes, 1u);
+  EXPECT_EQ(f.params.counter_bits, 32u);
+  EXPECT_EQ(f.config.requant_lanes, 1u);
   EXPECT_EQ(f.bram.total(), 8u + 16u + 8u);  // the 24 measured by Yosys + 4 KiB board memory
   EXPECT_FALSE(f.overrides.empty());
   EXPECT_EQ(f.config.spad_kib, 2u);
@@ -150,6 +153,7 @@ TEST(Plan, BoardTopScript) {
   EXPECT_NE(p.script.find("-set MEM_BYTES 65536"), std::string::npos);
   EXPECT_NE(p.script.find("-set CLKS_PER_BIT 104"), std::string::npos);
   EXPECT_NE(p.script.find("-set LED_INVERT 1"), std::string::npos);
+  EXPECT_NE(p.script.find("-set REQUANT_LANES 1 -set COUNTER_BITS 32"), std::string::npos);
   EXPECT_NE(p.script.find("rtl/board/systole_uart_bridge.sv"), std::string::npos);
   EXPECT_NE(p.script.find("write_json /tmp/n.json"), std::string::npos);
   o.design = "array";
