@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <vector>
 
 #include "arch/error.hpp"
@@ -32,6 +33,7 @@ struct Machine {
   double weight_load;   // cycles to shift DIM weight rows into the shadow buffer
   double array_lat;     // a row's results reach the accumulator this long after it enters
   double store_setup;   // STORE: parameter-row reads, then output-path latency, per instruction
+  double store_row;     // cycles per requantized row in the output path (1; more with serial requant lanes)
   double insn_beats;    // DRAM beats to fetch one instruction
   double fetch_window;  // instruction fetches in flight
   double depth;         // instructions per unit queue
@@ -45,7 +47,8 @@ Machine machine(const Config& cfg) {
   using TC = hls::TimingConstants;
   mc.weight_load = double(TC::weight_load_cycles(cfg.dim));
   mc.array_lat = double(TC::array_latency(cfg.dim));
-  mc.store_setup = double(TC::kParamReadCycles + TC::kOutputPathLatency);
+  mc.store_row = double(TC::requant_row_cycles(cfg));
+  mc.store_setup = double(TC::kParamReadCycles + TC::kOutputPathLatency - 1) + mc.store_row;
   mc.insn_beats = std::max(1.0, std::ceil(double(isa::kInsnBytes) / mc.bw));
   mc.fetch_window = TC::kFetchWindow;
   mc.depth = cfg.insn_depth;
@@ -54,6 +57,111 @@ Machine machine(const Config& cfg) {
 
 // DRAM beats of one row transfer (at least one).
 inline double beats(const Machine& mc, double row_bytes) { return std::max(1.0, std::ceil(row_bytes / mc.bw)); }
+
+// DRAM beats of a row of `bytes` at a byte address `off` (mod the bus width): the RTL's DMA
+// requests bus-aligned bursts, ceil((off % BW + bytes) / BW) beats (docs/sim.md), so an
+// unaligned row costs a beat more. Averaged over the rows of a tensor whose addresses are
+// r0 + multiples of `pitch`: their offsets are r0 mod g + k·g (g = gcd(pitch, BW)), taken
+// as equally frequent. With a pitch that is a multiple of the bus width this is exact.
+// Beats of a row of b >= 1 whole bytes summed over the n = bw / g offsets o = base + k·g
+// (base < g): with b = q·bw + rem the row takes q beats when o + rem = 0, q + 2 when
+// o + rem > bw, else q + 1.
+uint64_t row_beats_sum(uint64_t b, uint64_t base, uint64_t g, uint64_t bw) {
+  const uint64_t n = bw / g, q = b / bw, rem = b % bw;
+  const uint64_t lim = bw - rem;  // two extra beats when o > lim
+  const uint64_t two = rem == 0 ? 0 : base > lim ? n : n - std::min<uint64_t>(n, (lim - base) / g + 1);
+  const uint64_t zero = rem == 0 && base == 0 ? 1 : 0;  // the aligned row: q beats, q >= 1
+  return (q + 1) * n + two - zero;
+}
+
+uint64_t residue(int64_t r0, uint64_t g) { return uint64_t(((r0 % int64_t(g)) + int64_t(g)) % int64_t(g)); }
+
+double avg_row_beats(const Machine& mc, double bytes, int64_t r0, uint64_t pitch) {
+  const uint64_t bw = uint64_t(mc.bw);
+  if (bw <= 1) return std::max(1.0, bytes);
+  const uint64_t g = std::gcd(pitch % bw, bw);  // gcd(0, bw) = bw: every row at r0
+  const uint64_t base = residue(r0, g), n = bw / g;
+  if (bytes >= 1 && bytes == std::floor(bytes) && bytes < 9.0e15)  // whole bytes: closed form
+    return double(row_beats_sum(uint64_t(bytes), base, g, bw)) / double(n);
+  double sum = 0;
+  for (uint64_t k = 0; k < n; ++k) sum += std::max(1.0, std::ceil((double(base + k * g) + bytes) / mc.bw));
+  return sum / double(n);
+}
+
+// The load unit keeps at most kLoadFifo LOADs between their first request and their last
+// row write (rtl/systole_load.sv, WQ_DEPTH), so a LOAD cannot start before the one kLoadFifo
+// earlier has written its last row, about rows + latency + 1 after that one started. Many
+// short LOADs (one-pixel GEMM rows, packed first-layer rows) stall the front while the DRAM
+// channel idles. Cycles of stall of a step's n_a LOADs of r_a rows then n_b of r_b rows.
+constexpr int kLoadFifo = 8;
+double load_fifo_stall(const Machine& mc, double n_a, double r_a, double n_b, double r_b) {
+  const int na = int(std::lround(n_a)), n = na + int(std::lround(n_b));
+  if (n <= kLoadFifo) return 0;
+  // No LOAD ever waits when every window of 8 issue gaps covers the retire time of its
+  // first LOAD (gaps d = max(1, rows), retire after P = rows + latency + 1).
+  const double d_a = std::max(1.0, r_a), d_b = std::max(1.0, r_b);
+  const bool a_free = na == 0 || r_a + mc.lat + 1 <= kLoadFifo * (na < n ? std::min(d_a, d_b) : d_a);
+  const bool b_free = na == n || r_b + mc.lat + 1 <= kLoadFifo * d_b;
+  if (a_free && b_free) return 0;
+  double retire[kLoadFifo] = {}, t = 0, stall = 0;
+  const int total = std::min(n, 4096);
+  // Within a run of LOADs of equal rows the starts settle into one of two regimes, after
+  // which they repeat: every start waits for the retire of the LOAD kLoadFifo before
+  // (s_i = s_{i-8} + P, P = rows + latency + 1: it stays so, as s_{i-1} + d <= s_{i-7} + P
+  // follows), or none waits (8 consecutive unstalled starts with 8·d >= P stay unstalled).
+  // Whole periods of 8 LOADs are then skipped in one step: stall P - 8·d, or none, each.
+  int seg_lo = 0, unstalled = 0;
+  bool jumped = false;
+  for (int i = 0; i < total; ++i) {
+    if (i == na) seg_lo = i, unstalled = 0, jumped = false;
+    const double r = i < na ? r_a : r_b, d = std::max(1.0, r), P = r + mc.lat + 1;
+    const bool waits = i >= kLoadFifo && retire[i % kLoadFifo] > t;
+    const double start = waits ? retire[i % kLoadFifo] : t;
+    stall += start - t;
+    retire[i % kLoadFifo] = start + P;
+    t = start + d;
+    unstalled = waits ? 0 : unstalled + 1;
+    const int seg_hi = i < na ? std::min(na, total) : total;
+    const bool periodic = waits && i - kLoadFifo >= seg_lo;
+    const bool free_run = unstalled >= kLoadFifo && i - kLoadFifo + 1 >= seg_lo && P <= kLoadFifo * d;
+    if (!jumped && (periodic || free_run)) {
+      jumped = true;
+      const int periods = (seg_hi - (i + 1)) / kLoadFifo;
+      if (periods > 0) {
+        const double shift = periods * (periodic ? P : kLoadFifo * d);
+        for (double& x : retire) x += shift;
+        t += shift;
+        if (periodic) stall += periods * (P - kLoadFifo * d);
+        i += periods * kLoadFifo;
+      }
+    }
+  }
+  return stall;
+}
+
+// Beats of one pixel's (or matrix row's) `channels` bytes, cut into DIM-wide rows, the first
+// at channel offset `c0` of a tensor with `pitch` bytes per pixel.
+double blocked_row_beats(const Machine& mc, uint64_t channels, int64_t c0, uint64_t pitch) {
+  const uint64_t dim = uint64_t(mc.dim), bw = uint64_t(mc.bw);
+  if (bw <= 1) {
+    double sum = 0;
+    for (uint64_t b = 0; b * dim < channels; ++b) sum += avg_row_beats(mc, double(std::min(dim, channels - b * dim)), c0 + int64_t(b * dim), pitch);
+    return sum;
+  }
+  // The full blocks' offsets (c0 + b·DIM) mod g repeat every g / gcd(DIM, g) blocks: sum one
+  // period and scale, then the edge block.
+  const uint64_t g = std::gcd(pitch % bw, bw), full = channels / dim, edge = channels % dim;
+  const uint64_t period = g / std::gcd(dim % g, g);
+  uint64_t per_sum = 0, part_sum = 0;
+  for (uint64_t b = 0; b < std::min(full, period); ++b) {
+    const uint64_t v = row_beats_sum(dim, residue(c0 + int64_t(b * dim), g), g, bw);
+    per_sum += v;
+    if (b < full % period) part_sum += v;
+  }
+  uint64_t total = full >= period ? per_sum * (full / period) + part_sum : per_sum;
+  if (edge) total += row_beats_sum(edge, residue(c0 + int64_t(full * dim), g), g, bw);
+  return double(total) / double(bw / g);
+}
 
 // A dimension split into tiles: `full` tiles of `size` and at most one edge tile.
 struct Split {
@@ -80,6 +188,8 @@ struct StepTerms {
   double bt_inner = 0, bt_both = 0;  // their DRAM beats
   double in_inner = 0, in_both = 0;  // their instruction counts (MATMULs and the store share included)
   double st_dur = 0, st_beats = 0;   // the tile's store
+  double st_unit = 0;                // cycles the store unit itself is busy with the tile
+  double fifo_inner = 0, fifo_both = 0;  // load-unit front stalls on its LOAD FIFO (load_fifo_stall)
   double rd_inner = 0, rd_both = 0;  // DRAM bytes read by the loads
   double wr = 0;                     // DRAM bytes the tile's store writes
 };
@@ -105,6 +215,11 @@ struct TiledSteps {
 template <class TermsFn>
 CostEstimate estimate_steps(const Machine& mc, const TiledSteps& p, TermsFn terms) {
   const double kc_steps = p.k_chunks;
+  // Instruction fetch keeps fetch_window words in flight; a window's round trip is the
+  // latency plus its words' own beats, which on a channel busy with DMA rows queue behind
+  // them rather than overlapping: (L + 2) / window + insn_beats cycles per instruction
+  // (fitted to the RTL's cycle counter on fetch-bound programs: one-row GEMMs on tiny).
+  const double fetch_per_insn = (mc.lat + 2) / mc.fetch_window + mc.insn_beats;
   const double settle = mc.array_lat + mc.weight_load + 1;  // results in -> next load may start; load done -> stream
   // Cycles of one step. Double buffering: step s's loads start when step s-2's results are
   // in and must finish before step s streams, so T(s-1) + T(s) >= settle + load(s) + E(s).
@@ -115,13 +230,17 @@ CostEstimate estimate_steps(const Machine& mc, const TiledSteps& p, TermsFn term
   // the instruction fetch, which keeps fetch_window instructions in flight, each a latency long.
   auto step_time = [&](const StepTerms& r, bool both, double t_prev, bool contended) {
     const double bt = both ? r.bt_both : r.bt_inner;
-    const double ld = (both ? r.ld_both : r.ld_inner) + (contended ? std::min(bt, r.st_beats) : 0);
+    const double fifo = both ? r.fifo_both : r.fifo_inner;
+    const double ld = (both ? r.ld_both : r.ld_inner) + fifo + (contended ? std::min(bt, r.st_beats) : 0);
     const double insns = both ? r.in_both : r.in_inner;
     const double overlap = t_prev < 0 ? (settle + ld + r.ex) / 2 : settle + ld + r.ex - t_prev;
-    const double bus = bt + r.st_beats / kc_steps + insns * mc.insn_beats;
-    const double fetch = insns * (mc.lat + mc.insn_beats + 2) / mc.fetch_window;
+    const double bus = bt + r.st_beats / kc_steps + insns * mc.insn_beats + fifo;
+    const double fetch = insns * fetch_per_insn;
     // Tiles alternate accumulator buffers the same way, with the store in place of the load.
-    const double store = (r.ex * kc_steps + settle + r.st_dur) / (2 * kc_steps);
+    double store = (r.ex * kc_steps + settle + r.st_dur) / (2 * kc_steps);
+    // Serial requant lanes (output.requant_lanes < dim): the one store unit is the bound
+    // when a tile's rows take longer to requantize than the next tile takes to compute.
+    if (mc.store_row > 1) store = std::max(store, r.st_unit / kc_steps);
     return std::max({r.ex, overlap, bus, fetch, store});
   };
   // Average cycles of a step of class (mi, ni, ki). With one K chunk every load meets a
@@ -141,7 +260,7 @@ CostEstimate estimate_steps(const Machine& mc, const TiledSteps& p, TermsFn term
   };
 
   CostEstimate e;
-  double steady = 0, rd_bytes = 0, wr_bytes = 0;
+  double steady = 0, rd_bytes = 0, wr_bytes = 0, insns = 0;
   for (int mi = 0; mi < 4; ++mi) {
     for (int ni = 0; ni < 2; ++ni) {
       for (int ki = 0; ki < 2; ++ki) {
@@ -157,6 +276,7 @@ CostEstimate estimate_steps(const Machine& mc, const TiledSteps& p, TermsFn term
         e.load_cycles += cnt * (first * r.ld_both + (1 - first) * r.ld_inner);
         e.store_cycles += cnt * r.st_dur / kc_steps;
         rd_bytes += cnt * (first * r.rd_both + (1 - first) * r.rd_inner);
+        insns += cnt * (first * r.in_both + (1 - first) * r.in_inner);
         wr_bytes += cnt * r.wr / kc_steps;
       }
     }
@@ -176,6 +296,10 @@ CostEstimate estimate_steps(const Machine& mc, const TiledSteps& p, TermsFn term
   const double prologue = (mc.lat + mc.insn_beats + 2) + params / p.chunks + first_step.ld_both + mc.weight_load;
   const double epilogue = mc.array_lat + last_step.st_dur;
   e.cycles = steady + p.chunks * (prologue + epilogue);
+  // Whole-program fetch bound: the last instruction arrives no earlier than every one before
+  // it has been fetched (what bounds programs of one or a few fetch-bound steps, whose first
+  // step the sum above counts as execute only).
+  e.cycles = std::max(e.cycles, (insns + p.chunks) * fetch_per_insn + mc.lat + epilogue);
   e.dram_rd_bytes = uint64_t(rd_bytes + 0.5);
   e.dram_wr_bytes = uint64_t(wr_bytes + 0.5);
   return e;
@@ -226,24 +350,28 @@ CostEstimate estimate_gemm(const Config& cfg, const GemmShape& s, const GemmTili
     StepTerms r;
     const double mt = double(sm.len(mi));
     const uint64_t nt = sn.len(ni), nb = ceil_div(nt, dim), kc = sk.len(ki), kb = ceil_div(kc, dim);
-    const double n_last = double(nt - (nb - 1) * dim), k_last = double(kc - (kb - 1) * dim);
     // Execute: nb*kb MATMULs of mt rows; each weight load (DIM cycles) hides behind the
     // previous MATMUL's stream when that streams at least DIM rows.
     r.ex = double(nb * kb) * std::max(mt, mc.weight_load);
     // Load: kb A loads of mt rows, nb B loads of kc rows; one row request per cycle, the
     // latency pipelined, the data complete a latency after the last request.
     const double a_rows = double(kb) * mt, b_rows = double(nb * kc);
-    const double a_beats = double(kb - 1) * mt * beats(mc, mc.dim) + mt * beats(mc, k_last);
+    // A rows are K bytes apart, C rows N bytes apart: unaligned when K or N is not a
+    // multiple of the bus width.
+    const double a_beats = mt * blocked_row_beats(mc, kc, ki == 0 ? 0 : int64_t(sk.full * L.tk), s.k);
     const double b_beats = b_rows * beats(mc, mc.dim);
     const double in_rows = inner_is_n ? b_rows : a_rows, in_beats = inner_is_n ? b_beats : a_beats;
     r.ld_inner = std::max(in_rows, in_beats) + mc.lat + 1;
     r.ld_both = std::max(a_rows + b_rows, a_beats + b_beats) + mc.lat + 1;
+    r.fifo_both = load_fifo_stall(mc, double(kb), mt, double(nb), double(kc));
+    r.fifo_inner = inner_is_n ? load_fifo_stall(mc, 0, 0, double(nb), double(kc)) : load_fifo_stall(mc, double(kb), mt, 0, 0);
     r.bt_inner = in_beats;
     r.bt_both = a_beats + b_beats;
     // Store of the tile: nb STOREs issuing a row per cycle after their setup, the writes
     // sharing the DRAM channel, the last acknowledged a latency later.
-    r.st_beats = double(nb - 1) * mt * beats(mc, mc.dim) + mt * beats(mc, n_last);
-    r.st_dur = std::max(double(nb) * (mc.store_setup + mt), r.st_beats) + mc.lat;
+    r.st_beats = mt * blocked_row_beats(mc, nt, ni == 0 ? 0 : int64_t(sn.full * L.tn), s.n);
+    r.st_unit = double(nb) * (mc.store_setup + mt * mc.store_row);
+    r.st_dur = std::max(r.st_unit, r.st_beats) + mc.lat;
     const double common = double(nb * kb) + double(nb) / kc_steps;
     r.in_inner = double(inner_is_n ? nb : kb) + common;
     r.in_both = double(nb + kb) + common;
@@ -255,6 +383,8 @@ CostEstimate estimate_gemm(const Config& cfg, const GemmShape& s, const GemmTili
   };
   CostEstimate e = estimate_steps(mc, p, terms);
   e.macs = uint64_t(s.m) * s.n * s.k;
+  e.array_rows = uint64_t(s.m) * ceil_div(s.n, dim) * ceil_div(s.k, dim);  // each row: one MATMUL per (N, K) block
+  e.weight_rows = m_tiles * ceil_div(s.n, dim) * s.k;                     // every M tile reads all weight rows
   e.utilization = double(e.macs) / (e.cycles * mc.dim * mc.dim);
   return e;
 }
@@ -476,14 +606,28 @@ CostEstimate estimate_conv_layout(const Config& cfg, const ConvLayout& L, const 
   const double kc_steps = double(k_chunks);
   const bool inner_is_n = p.inner_is_n;
   double group_beats = 0;  // packed: DRAM beats of one output column's rows, all tap groups
-  for (uint32_t j = 0; j < L.tap_groups; ++j) group_beats += beats(mc, L.group_span[j]);
+  // A packed row of tap group j starts (kx0·dil − pad_left) pixels from its output column's
+  // pixel; rows are stride_w pixels apart within a LOAD and an image row apart between them.
+  const uint64_t packed_pitch = std::gcd(uint64_t(s.stride_w) * g.ci_total, uint64_t(s.w) * g.ci_total);
+  for (uint32_t j = 0; j < L.tap_groups; ++j)
+    group_beats += avg_row_beats(mc, L.group_span[j],
+                                 (int64_t(L.group_kx0[j]) * s.dil_w - int64_t(s.pad_left)) * int64_t(g.ci_total) + s.in_c_offset,
+                                 packed_pitch);
+  // Beats of one pixel's input channels of a K chunk (full, edge) and of its output channels
+  // of an N tile (full, edge): the step terms below take them for every tile kind.
+  double in_row_beats[2] = {0, 0}, out_row_beats[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    if (!L.packed && sk.len(i))
+      in_row_beats[i] = blocked_row_beats(mc, sk.len(i), int64_t(s.in_c_offset) + (i == 0 ? 0 : int64_t(sk.full * L.tk)), g.ci_total);
+    if (sn.len(i))
+      out_row_beats[i] = blocked_row_beats(mc, sn.len(i), int64_t(s.out_c_offset) + (i == 0 ? 0 : int64_t(sn.full * L.tn)), g.co_total);
+  }
   auto terms = [&](int mi, int ni, int ki) {
     StepTerms r;
     const int yc = mi >> 1, xc = mi & 1;
     const uint32_t th = ay.len[yc], tw = ax.len[xc];
     const double mt = double(th) * tw;
     const uint64_t nt = sn.len(ni), nb = ceil_div(nt, dim), kc = sk.len(ki), kb = L.packed ? 1 : ceil_div(kc, dim);
-    const double n_last = double(nt - (nb - 1) * dim), k_last = double(kc - (kb - 1) * dim);
     // Execute: one MATMUL per (output block, channel block, tap) streaming the tile's
     // pixels; as in the GEMM the weight load hides behind a stream of at least DIM rows.
     const double mms = double(nb * kb * L.taps);
@@ -500,7 +644,7 @@ CostEstimate estimate_conv_layout(const Config& cfg, const ConvLayout& L, const 
     } else {
       const double px = vy * ax.valid[xc];
       a_written = double(kb) * ih * L.tile_in_cols(tw);
-      a_beats = px * (double(kb - 1) * beats(mc, mc.dim) + beats(mc, k_last));
+      a_beats = px * in_row_beats[ki];
       a_loads = double(kb) * (vy * ax.row_loads[xc] + ay.pad_loads[yc]);
       a_bytes = px * double(kc);
     }
@@ -509,13 +653,17 @@ CostEstimate estimate_conv_layout(const Config& cfg, const ConvLayout& L, const 
     const double b_beats = b_rows * beats(mc, mc.dim);
     r.ld_inner = (inner_is_n ? std::max(b_rows, b_beats) : std::max(a_written, a_beats)) + mc.lat + 1;
     r.ld_both = std::max(a_written + b_rows, a_beats + b_beats) + mc.lat + 1;
+    const double a_rows_per_load = a_loads > 0 ? a_written / a_loads : 0, b_rows_per_load = b_rows / double(nb);
+    r.fifo_both = load_fifo_stall(mc, a_loads, a_rows_per_load, double(nb), b_rows_per_load);
+    r.fifo_inner = inner_is_n ? load_fifo_stall(mc, 0, 0, double(nb), b_rows_per_load) : load_fifo_stall(mc, a_loads, a_rows_per_load, 0, 0);
     r.bt_inner = inner_is_n ? b_beats : a_beats;
     r.bt_both = a_beats + b_beats;
     // Store: per output block one STORE when the tile spans whole output rows (consecutive
     // pixels), else one per output row.
     const double stores = double(nb) * (tw == g.ow ? 1 : th);
-    r.st_beats = mt * (double(nb - 1) * beats(mc, mc.dim) + beats(mc, n_last));
-    r.st_dur = std::max(stores * mc.store_setup + double(nb) * mt, r.st_beats) + mc.lat;
+    r.st_beats = mt * out_row_beats[ni];
+    r.st_unit = stores * mc.store_setup + double(nb) * mt * mc.store_row;
+    r.st_dur = std::max(r.st_unit, r.st_beats) + mc.lat;
     const double common = mms + stores / kc_steps;
     r.in_inner = (inner_is_n ? double(nb) : a_loads) + common;
     r.in_both = a_loads + double(nb) + common;
@@ -527,6 +675,10 @@ CostEstimate estimate_conv_layout(const Config& cfg, const ConvLayout& L, const 
   };
   CostEstimate e = estimate_steps(mc, p, terms);
   e.macs = g.s.macs();
+  // Every output pixel streams once per (unit, output block, channel block, tap); every
+  // spatial tile reads every weight row of its units once.
+  e.array_rows = uint64_t(double(s.n) * g.oh * g.ow) * g.units * g.blocks_u * (L.packed ? 1 : g.kslices_u) * L.taps;
+  e.weight_rows = uint64_t(m_tiles) * g.units * g.blocks_u * (L.packed ? uint64_t(s.kh) * L.span_sum : uint64_t(L.taps) * g.cin_u);
   e.utilization = double(e.macs) / (e.cycles * mc.dim * mc.dim);
   return e;
 }
@@ -550,15 +702,17 @@ ConvTiling choose_conv_tiling(const Config& cfg, const ConvShape& s) {
   const std::vector<uint32_t> tks = balanced_sizes(g.cin_u, dim, cfg.spad_rows() / 2);
   ConvTiling best, best_any;
   double best_cycles = std::numeric_limits<double>::infinity(), best_any_cycles = best_cycles;
+  const std::vector<uint32_t> packed_tks{uint32_t(dim)};
   for (bool pack : {false, true}) {
     if (pack && !g.packable_taps) continue;
+    const std::vector<uint32_t>& tk_list = pack ? packed_tks : tks;
     for (uint32_t toh : tohs) {
       for (uint32_t tow : tows) {
         if (uint64_t(toh) * tow > acc_half) continue;
         bool axes_done = false;
         SpatialAxis ay, ax;
         for (uint32_t tn : tns) {
-          for (uint32_t tk : pack ? std::vector<uint32_t>{uint32_t(dim)} : tks) {
+          for (uint32_t tk : tk_list) {
             for (LoopOrder order : {LoopOrder::MN, LoopOrder::NM}) {
               const ConvTiling t{toh, tow, tn, tk, order, pack};
               const ConvLayout L = conv_layout(cfg, g, t, false);

@@ -31,6 +31,10 @@ struct CostEstimate {
   uint64_t dram_wr_bytes = 0;
   uint64_t macs = 0;          // useful MACs (M*N*K)
   double utilization = 0;     // macs / (cycles * DIM^2)
+  // On-chip traffic for energy estimates (roofline/energy.hpp): activation rows streamed
+  // through the array (the array_rows counter) and weight rows the MATMULs read.
+  uint64_t array_rows = 0;
+  uint64_t weight_rows = 0;
 };
 
 struct GemmShape {
