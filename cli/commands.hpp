@@ -13,5 +13,8 @@ void add_run_command(CLI::App& app);
 void add_accuracy_command(CLI::App& app);
 void add_conformance_command(CLI::App& app);
 void add_synth_command(CLI::App& app);
+void add_dse_command(CLI::App& app);
+void add_roofline_command(CLI::App& app);
+void add_zynq_command(CLI::App& app);
 
 }  // namespace systole::cli

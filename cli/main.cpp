@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   systole::cli::add_conformance_command(app);
   systole::cli::add_synth_command(app);
   systole::cli::add_export_command(app);
+  systole::cli::add_dse_command(app);
+  systole::cli::add_roofline_command(app);
+  systole::cli::add_zynq_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -5,6 +5,8 @@
 
 #include "driver/backend.hpp"
 #include "driver/backends/hls_backend.hpp"
+#include "driver/backends/uart_backend.hpp"
+#include "driver/backends/fpga_backend.hpp"
 
 namespace systole::driver {
 
@@ -19,6 +21,12 @@ void register_builtin_backends() {
     register_backend("hls", [](const Config& cfg) { return make_hls_backend(cfg); });
 #endif
     if (register_rtl_backend) register_rtl_backend();
+    // A board through its UART bridge (serial port, or a test's stream factory).
+    register_backend("uart", [](const Config& cfg) { return make_uart_backend(cfg); });
+    // A Zynq board through Linux UIO and a contiguous DMA buffer (Linux only).
+#if defined(__linux__)
+    register_backend("fpga", [](const Config& cfg) { return make_fpga_backend(cfg); });
+#endif
   });
 }
 
