@@ -40,7 +40,14 @@ LoadedProgram::LoadedProgram(Device& dev, const Program& p) : dev_(dev) {
   std::vector<std::pair<size_t, size_t>> relocs;  // (instruction, tensor)
   for (size_t i = 0; i < p.insns.size(); ++i) {
     const DmaFootprint f = dma_footprint(p.insns[i]);
-    if (!f.empty()) relocs.emplace_back(i, containing_tensor(p.tensors, f, i, p.insns[i]));
+    if (f.empty()) continue;
+    const size_t t = containing_tensor(p.tensors, f, i, p.insns[i]);
+    // Constants are written once at load: a STORE into one (an output aliasing the weights)
+    // would corrupt every later run.
+    if (f.is_write && p.tensors[t].kind == TensorKind::Constant)
+      throw Error(fmt::format("instruction {} ({}): STORE writes arena [{}, {}) inside constant tensor '{}'", i,
+                              isa::disassemble(p.insns[i]), f.begin, f.end(), p.tensors[t].name));
+    relocs.emplace_back(i, t);
   }
   tensors_.reserve(p.tensors.size());
   try {

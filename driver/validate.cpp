@@ -42,6 +42,15 @@ class Validator {
   Validator(const std::vector<isa::Insn>& prog, const Config& cfg, const std::vector<Buffer>& buffers)
       : prog_(prog), cfg_(cfg), bufs_(buffers) {
     std::sort(bufs_.begin(), bufs_.end(), [](const Buffer& a, const Buffer& b) { return a.addr < b.addr; });
+    // check_dma relies on disjoint buffers (only one can contain an address): a caller
+    // passing overlapping ones (e.g. an output view over a weight buffer) is refused.
+    for (size_t i = 1; i < bufs_.size(); ++i) {
+      const Buffer &a = bufs_[i - 1], &b = bufs_[i];
+      if (uint64_t(a.addr) + a.size > b.addr)
+        throw Error(fmt::format("buffers '{}' [0x{:x}, 0x{:x}) and '{}' [0x{:x}, 0x{:x}) overlap: a program cannot be "
+                                "validated against aliasing buffers",
+                                a.name, a.addr, uint64_t(a.addr) + a.size, b.name, b.addr, uint64_t(b.addr) + b.size));
+    }
   }
 
   void run() {
@@ -72,11 +81,13 @@ class Validator {
     throw Error(fmt::format("instruction {} ({}): {}", idx_, isa::disassemble(prog_[idx_]), rule));
   }
 
-  // Rows [first, first + count) must lie inside an on-chip memory of `limit` rows.
-  void check_rows(const char* what, const char* mem, uint64_t first, uint64_t count, uint64_t limit) const {
+  // Rows [first, first + count) must lie inside an on-chip memory of `limit` rows; `fields`
+  // names the instruction fields the rows come from. 64-bit: no field values wrap.
+  void check_rows(const char* what, const char* mem, uint64_t first, uint64_t count, uint64_t limit,
+                  const char* fields) const {
     if (count == 0) return;
     if (first + count > limit)
-      fail(fmt::format("{} rows {}..{} exceed the {} ({} rows)", what, first, first + count - 1, mem, limit));
+      fail(fmt::format("{} rows {}..{} exceed the {} ({} rows): {}", what, first, first + count - 1, mem, limit, fields));
   }
 
   void check_load(const isa::LoadInsn& x) const {
@@ -86,13 +97,14 @@ class Validator {
       fail(fmt::format("x_pad_before + x_size = {} exceeds DIM {}", x.x_pad_before + x.x_size, dim));
     const uint64_t rows = uint64_t(x.y_pad_before) + x.y_size + x.y_pad_after;
     const bool acc = x.target == uint32_t(isa::Target::Acc);
-    check_rows("written", acc ? "accumulator" : "scratchpad", x.sram_addr, rows, acc ? cfg_.acc_rows() : cfg_.spad_rows());
+    check_rows("written", acc ? "accumulator" : "scratchpad", x.sram_addr, rows, acc ? cfg_.acc_rows() : cfg_.spad_rows(),
+               "sram_addr .. sram_addr + y_pad_before + y_size + y_pad_after - 1");
   }
 
   void check_matmul(const isa::MatmulInsn& x) const {
     const uint64_t dim = cfg_.dim;
     if (x.w_rows > dim) fail(fmt::format("w_rows {} exceeds DIM {}", x.w_rows, dim));
-    if (x.load_weights) check_rows("weight", "scratchpad", x.w_addr, x.w_rows, cfg_.spad_rows());
+    if (x.load_weights) check_rows("weight", "scratchpad", x.w_addr, x.w_rows, cfg_.spad_rows(), "w_addr .. w_addr + w_rows - 1");
     const uint64_t n = uint64_t(x.rows) * x.outer;
     if (n == 0) return;
     const uint64_t last_a =
@@ -101,14 +113,16 @@ class Validator {
       fail(fmt::format("activation row {} (a_addr + (outer-1)*a_outer_stride + (rows-1)*a_stride) exceeds the "
                        "scratchpad ({} rows)",
                        last_a, cfg_.spad_rows()));
-    check_rows("result", "accumulator", x.acc_addr, n, cfg_.acc_rows());
+    check_rows("result", "accumulator", x.acc_addr, n, cfg_.acc_rows(), "acc_addr .. acc_addr + rows*outer - 1");
   }
 
   void check_store(const isa::StoreInsn& x) const {
     if (x.x_size > cfg_.dim) fail(fmt::format("x_size {} exceeds DIM {}", x.x_size, cfg_.dim));
     if (x.y_size == 0) return;
-    check_rows("stored", "accumulator", x.acc_addr, x.y_size, cfg_.acc_rows());
-    if (!x.raw) check_rows("parameter", "accumulator", x.param_addr, isa::kParamRows, cfg_.acc_rows());
+    check_rows("stored", "accumulator", x.acc_addr, x.y_size, cfg_.acc_rows(), "acc_addr .. acc_addr + y_size - 1");
+    if (!x.raw)
+      check_rows("parameter", "accumulator", x.param_addr, isa::kParamRows, cfg_.acc_rows(),
+                 "param_addr .. param_addr + kParamRows - 1 (bias, multiplier, shift rows)");
   }
 
   void check_dma(const DmaFootprint& f) const {
@@ -118,8 +132,11 @@ class Validator {
     auto it = std::upper_bound(bufs_.begin(), bufs_.end(), f.begin,
                                [](uint64_t a, const Buffer& b) { return a < uint64_t(b.addr); });
     const char* dir = f.is_write ? "writes" : "reads";
-    const std::string span = fmt::format("{} DRAM [0x{:x}, 0x{:x}) ({} rows of {} bytes, stride {})", dir, f.begin, end,
-                                         f.rows, f.row_bytes, f.stride);
+    const std::string span =
+        fmt::format("{} DRAM [0x{:x}, 0x{:x}) ({} rows of {} bytes, stride {}: dram_addr=0x{:x}, y_size={}, "
+                    "dram_stride={}, x_size*{}={})",
+                    dir, f.begin, end, f.rows, f.row_bytes, f.stride, f.begin, f.rows, f.stride,
+                    f.elem_bytes, f.row_bytes);
     if (it == bufs_.begin()) fail(span + ", which starts outside every allocated buffer");
     const Buffer& b = *std::prev(it);
     const uint64_t b_end = uint64_t(b.addr) + b.size;
@@ -175,14 +192,14 @@ DmaFootprint dma_footprint(const isa::Insn& w) {
       const isa::LoadInsn x = isa::unpack_load(w);
       if (x.x_size == 0 || x.y_size == 0) return f;
       const uint64_t elem = x.target == uint32_t(isa::Target::Acc) ? 4 : 1;
-      f = {false, x.dram_addr, x.dram_stride, x.y_size, uint64_t(x.x_size) * elem};
+      f = {false, x.dram_addr, x.dram_stride, x.y_size, uint64_t(x.x_size) * elem, elem};
       return f;
     }
     case uint32_t(isa::Opcode::STORE): {
       const isa::StoreInsn x = isa::unpack_store(w);
       if (x.x_size == 0 || x.y_size == 0) return f;
       const uint64_t elem = x.raw ? 4 : 1;
-      f = {true, x.dram_addr, x.dram_stride, x.y_size, uint64_t(x.x_size) * elem};
+      f = {true, x.dram_addr, x.dram_stride, x.y_size, uint64_t(x.x_size) * elem, elem};
       return f;
     }
     default: return f;

@@ -3,11 +3,12 @@
 //    scratchpad / accumulator, x_pad_before + x_size <= DIM, x_size <= DIM, w_rows <= DIM
 //    (shift > 63 is legal: the hardware saturates it),
 //  - every DMA footprint (all rows, with strides, computed in 64 bits) inside one allocated
-//    buffer,
+//    buffer (the buffers themselves must be disjoint),
 //  - tokens: only between neighbouring units (LOAD has no prev, STORE no next), every pop
 //    matched by an earlier push in program order on the same channel, pushes and pops
 //    balanced per channel at the end.
-// Throws systole::Error "instruction 12 (LOAD ...): <rule broken>". docs/driver.md lists the
+// Throws systole::Error "instruction 12 (LOAD ...): <rule broken, naming the fields>".
+// All address and row arithmetic is 64-bit, so no field values can wrap. docs/driver.md lists the
 // rules with their rationale.
 #pragma once
 #include <cstdint>
@@ -26,7 +27,8 @@ struct DmaFootprint {
   uint64_t begin = 0;      // dram_addr
   uint64_t stride = 0;
   uint64_t rows = 0;
-  uint64_t row_bytes = 0;
+  uint64_t row_bytes = 0;   // x_size * elem_bytes
+  uint64_t elem_bytes = 1;  // 4 for accumulator LOADs and raw STOREs
   bool empty() const { return rows == 0 || row_bytes == 0; }
   // One past the last byte touched (64-bit: no wrap for any field values).
   uint64_t end() const { return empty() ? begin : begin + (rows - 1) * stride + row_bytes; }

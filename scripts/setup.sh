@@ -7,6 +7,7 @@ PKGS=(
   libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
   libeigen3-dev libdnnl-dev libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   verilator libsystemc-dev yosys nextpnr-ice40 fpga-icestorm
+  clang libclang-rt-14-dev   # make test-asan, make fuzz (ASan/UBSan runtimes, libFuzzer)
 )
 missing=()
 for p in "${PKGS[@]}"; do

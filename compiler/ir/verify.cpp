@@ -48,8 +48,8 @@ void verify(const Graph& g, const VerifyOptions& opt) {
       throw Error(fmt::format("{}: has {} inputs, expected {}..{}", n.label(), ni, s->min_inputs, s->max_inputs));
     if (no < s->min_outputs || no > s->max_outputs)
       throw Error(fmt::format("{}: has {} outputs, expected {}..{}", n.label(), no, s->min_outputs, s->max_outputs));
-    for (const auto& [k, v] : n.attrs.all()) {
-      (void)v;
+    for (const auto& kv : n.attrs.all()) {
+      const std::string& k = kv.first;  // not a structured binding: clang 14 cannot capture one
       auto known = [&](const std::vector<std::string>& l) { return std::find(l.begin(), l.end(), k) != l.end(); };
       if (!known(s->attrs) && !known(s->internal)) throw Error(fmt::format("{}: unknown attribute '{}'", n.label(), k));
     }

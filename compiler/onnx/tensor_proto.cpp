@@ -55,6 +55,14 @@ Tensor tensor_from_proto(const TP& p) {
     if (d != 0 && n > (int64_t(1) << 40) / d) throw Error(fmt::format("{} is too large: {}", what, ir::shape_str(shape)));
     n *= d;
   }
+  // The data must be there before anything is allocated: a few bytes of protobuf can declare
+  // 2^40 elements (found by fuzz/fuzz_onnx_import; tests/fuzz_regress).
+  const size_t have = p.has_raw_data() ? p.raw_data().size() / ir::dtype_size(t)
+                      : t == DType::f32   ? size_t(p.float_data_size())
+                      : t == DType::i64   ? size_t(p.int64_data_size())
+                                          : size_t(p.int32_data_size());
+  if ((p.has_raw_data() && p.raw_data().size() != uint64_t(n) * ir::dtype_size(t)) || (!p.has_raw_data() && have != uint64_t(n)))
+    throw Error(fmt::format("{} has {} data elements for shape {} ({} expected)", what, have, ir::shape_str(shape), n));
   Tensor out(t, shape);
   auto mismatch = [&](size_t have) {
     return Error(fmt::format("{} has {} data elements for shape {} ({} expected)", what, have, ir::shape_str(shape), n));

@@ -45,6 +45,7 @@ int fuzz(const char* config, uint64_t n, uint64_t first_seed, bool verbose) {
                   config, (unsigned long long)(i + 1), (unsigned long long)n, (unsigned long long)insns,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
                   100 * err_sum / double(i + 1), 100 * err_max);
+    std::fflush(stdout);  // progress visible when piped to a log during long campaigns
   }
   return 0;
 }

@@ -1,0 +1,8 @@
+// libFuzzer target: assembler text -> isa::assemble, disassembler round trip, validator
+// (property: fuzz/checks.hpp).
+#include "fuzz/checks.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  systole::fuzz::check_asm(std::string(reinterpret_cast<const char*>(data), size));
+  return 0;
+}
