@@ -196,6 +196,19 @@ void Device::wait(std::chrono::milliseconds timeout) {
   const uint32_t status = d.backend->csr_read(isa::kCsrStatus);
   if (status & bit(isa::kBitStatusError)) {
     const uint32_t code = d.backend->csr_read(isa::kCsrErrorCode), at = d.backend->csr_read(isa::kCsrErrorInsn);
+    if (status & bit(isa::kBitStatusDmaError)) {
+      // A failed memory access: which requester, which direction, which DRAM address.
+      const uint32_t unit = d.backend->csr_read(isa::kCsrErrorUnit), addr = d.backend->csr_read(isa::kCsrErrorAddr);
+      d.soft_reset();
+      const uint32_t id = unit & 0xff;
+      const char* who = "unknown";
+      for (const isa::EnumValue& v : isa::kMemIdValues)
+        if (uint32_t(v.value) == id) who = v.name;
+      throw Error(fmt::format("{}: DMA {} error at DRAM address 0x{:08x} in the {} unit, {}: error {} (code {}); the "
+                              "device was reset",
+                              d.dev_name(), (unit & bit(isa::kBitErrorUnitWrite)) ? "write" : "read", addr, who,
+                              d.describe_insn(at), isa::error_code_name(code), code));
+    }
     d.soft_reset();
     throw Error(fmt::format("{}: error {} (code {}) at {}", d.dev_name(), isa::error_code_name(code), code, d.describe_insn(at)));
   }

@@ -40,6 +40,9 @@ module systole_csr #(
   input  logic        error_i,
   input  logic [7:0]  error_code_i,
   input  logic [31:0] error_insn_i,
+  input  logic        dma_error_i,    // the error is a failed DMA access: error_unit_i, error_addr_i
+  input  logic [31:0] error_unit_i,
+  input  logic [31:0] error_addr_i,
   // counters: increment of counter c in bits [16c +: 16]
   input  logic        count_en_i,
   input  logic        clear_i,
@@ -114,6 +117,7 @@ module systole_csr #(
           rdata_d[systole_isa_pkg::BitStatusBusy]  = busy_i;
           rdata_d[systole_isa_pkg::BitStatusDone]  = done_i;
           rdata_d[systole_isa_pkg::BitStatusError] = error_i;
+          rdata_d[systole_isa_pkg::BitStatusDmaError] = dma_error_i;
         end
         systole_isa_pkg::CsrInsnBase: begin
           rdata_d = base_q;
@@ -132,6 +136,12 @@ module systole_csr #(
         end
         systole_isa_pkg::CsrHwDim: begin
           rdata_d = 32'(DIM);
+        end
+        systole_isa_pkg::CsrErrorUnit: begin
+          rdata_d = error_unit_i;
+        end
+        systole_isa_pkg::CsrErrorAddr: begin
+          rdata_d = error_addr_i;
         end
         default: begin
           for (int unsigned c = 0; c < systole_isa_pkg::NumCounters; c++) begin

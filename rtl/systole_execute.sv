@@ -403,4 +403,18 @@ module systole_execute #(
   assign err_code_o       = f_err ? f_err_code : systole_isa_pkg::ErrSramOutOfRange;
   assign err_idx_o        = f_err ? f_idx_q : b_idx_q;
 
+  // Assertions (Verilator --assert; not synthesized): every scratchpad and accumulator row
+  // used is inside its memory (the range checks above stop the unit before a bad one).
+`ifndef SYNTHESIS
+  a_exec_a_row: assert property (@(posedge clk_i) disable iff (!rst_ni) sp_re_a_o |-> (a_ptr_q < SPAD_ROWS))
+    else $error("systole_execute: activation row %0d out of range", a_ptr_q);
+  a_exec_acc_row: assert property (@(posedge clk_i) disable iff (!rst_ni) ctl_in.valid |-> (acc_ptr_q < ACC_ROWS))
+    else $error("systole_execute: accumulator row %0d out of range", acc_ptr_q);
+  a_exec_w_row: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      sp_re_b_o |-> (((f_state_q == FIdle) ? 32'(insn_i.w_addr) : 32'(f_insn_q.w_addr) + 32'(k_q)) < SPAD_ROWS))
+    else $error("systole_execute: weight row out of range");
+  a_exec_inflight: assert property (@(posedge clk_i) disable iff (!rst_ni) !(ret_q && (inflight_q == '0)))
+    else $error("systole_execute: retirement with no instruction in flight");
+`endif
+
 endmodule

@@ -10,7 +10,9 @@
 // boundary, so every beat but a burst's first is full. Dispatch: one instruction per cycle
 // from the oldest word once it has arrived and its unit's queue has room. An illegal opcode
 // stops dispatch with an error naming the instruction's index; a misaligned insn_base is a
-// bus error at instruction 0 (docs/isa.md).
+// bus error at instruction 0 (docs/isa.md). A request waiting for req_ready_i keeps its size
+// (slots freed meanwhile do not grow it). err_addr_o: the instruction word whose beat failed
+// (the base address when misaligned).
 module systole_fetch #(
   parameter int unsigned BUS_BYTES = 4,
   parameter int unsigned DEPTH     = 16,
@@ -51,13 +53,16 @@ module systole_fetch #(
   output logic [7:0]        bytes_o,      // instruction bytes received this cycle
   output logic              err_o,
   output logic [7:0]        err_code_o,
-  output logic [31:0]       err_idx_o
+  output logic [31:0]       err_idx_o,
+  output logic [31:0]       err_addr_o
 );
 
   logic [31:0] base_q, base_d, count_q, count_d;
   logic [31:0] req_n_q, req_n_d, resp_n_q, resp_n_d, disp_n_q, disp_n_d;
   logic        run_q, run_d, err_q, err_d, misal_q, misal_d;
   logic [31:0] free, remaining, n_words, end_word, req_byte, resp_byte;
+  logic        hold_q;                       // last cycle's request was not accepted
+  logic [31:0] hold_words_q;
   logic [31:0] beats;
   logic        bus_err, illegal, head_valid;
   logic [systole_isa_pkg::OpcodeBits-1:0] op;
@@ -80,6 +85,9 @@ module systole_fetch #(
     end_word = ((req_byte & 32'(BUS_BYTES - 1)) >> 4) + n_words;
     if ((Wpb > 1) && (n_words != remaining)) begin
       n_words = n_words - (end_word & 32'(Wpb - 1));
+    end
+    if (hold_q) begin
+      n_words = hold_words_q;
     end
     if (BUS_BYTES >= 16) begin
       beats = (32'(req_byte & 32'(BUS_BYTES - 1)) + (n_words << 4) + BUS_BYTES - 1) / BUS_BYTES;
@@ -231,6 +239,8 @@ module systole_fetch #(
       run_q    <= 1'b0;
       err_q    <= 1'b0;
       misal_q  <= 1'b0;
+      hold_q       <= 1'b0;
+      hold_words_q <= '0;
     end else begin
       base_q   <= base_d;
       count_q  <= count_d;
@@ -240,12 +250,14 @@ module systole_fetch #(
       run_q    <= run_d;
       err_q    <= err_d || illegal;
       misal_q  <= misal_d;
+      hold_q       <= req_valid_o && !req_ready_i;
+      hold_words_q <= n_words;
     end
   end
 
   assign r_ready_o = 1'b1;
   logic unused_fetch;
-  assign unused_fetch = ^{resp_byte, beats[31:8]};
+  assign unused_fetch = ^{beats[31:8]};
   assign idx_o     = disp_n_q;
   assign done_o    = run_q && (disp_n_q == count_q);
   assign idle_o    = (req_n_q == resp_n_q);
@@ -256,6 +268,7 @@ module systole_fetch #(
     err_code_o = illegal ? systole_isa_pkg::ErrIllegalOpcode :
                  (bus_err ? systole_isa_pkg::ErrDmaBusError : systole_isa_pkg::ErrNone);
     err_idx_o  = illegal ? disp_n_q : (misal_q ? '0 : resp_n_q);
+    err_addr_o = misal_q ? base_q : resp_byte;
   end
 
 endmodule

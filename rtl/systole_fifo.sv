@@ -1,5 +1,7 @@
 // Systole synchronous FIFO (valid/ready on both sides, first-word fall-through, DEPTH >= 2).
 // Holds the per-unit instruction queues and the fetch buffer.
+// Assertions (Verilator --assert; not synthesized): the count never leaves 0..DEPTH (no push
+// when full, no pop when empty), and the output side keeps valid and data until popped.
 module systole_fifo #(
   parameter int unsigned WIDTH = 8,
   parameter int unsigned DEPTH = 4,
@@ -64,5 +66,18 @@ module systole_fifo #(
       mem_q[wptr_q] <= in_data_i;
     end
   end
+
+`ifndef SYNTHESIS
+  a_fifo_count: assert property (@(posedge clk_i) disable iff (!rst_ni) 32'(count_q) <= DEPTH)
+    else $error("systole_fifo: count %0d exceeds DEPTH %0d", count_q, DEPTH);
+  a_fifo_no_overflow: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                       !(push && !pop && (count_q == Cw'(DEPTH))))
+    else $error("systole_fifo: push when full");
+  a_fifo_no_underflow: assert property (@(posedge clk_i) disable iff (!rst_ni) !(pop && (count_q == '0)))
+    else $error("systole_fifo: pop when empty");
+  a_fifo_out_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                    (out_valid_o && !out_ready_i) |=> (out_valid_o && $stable(out_data_o)))
+    else $error("systole_fifo: head changed before it was popped");
+`endif
 
 endmodule

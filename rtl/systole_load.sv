@@ -18,7 +18,9 @@
 // Accumulator writes yield to the execute unit (acc_ready_i); the response channel is then
 // held (r_ready_o low) for that cycle. A bus error stops the unit (it keeps draining). A field
 // fault found by the front is reported once the earlier LOADs have finished, so an earlier
-// instruction's own fault wins.
+// instruction's own fault wins. err_addr_o: the DRAM address of the failed beat.
+// Assertions (Verilator --assert; not synthesized): written rows inside the target memory,
+// the outstanding-burst count in 0..MAX_OUT.
 module systole_load #(
   parameter int unsigned DIM       = 4,
   parameter int unsigned SPAD_ROWS = 256,
@@ -71,7 +73,8 @@ module systole_load #(
   output logic              retire_o,
   output logic              err_o,
   output logic [7:0]        err_code_o,
-  output logic [31:0]       err_idx_o
+  output logic [31:0]       err_idx_o,
+  output logic [31:0]       err_addr_o
 );
 
   typedef enum logic [1:0] {FIdle, FReq, FFault, FErr} front_e;
@@ -101,6 +104,7 @@ module systole_load #(
   logic [31:0]       w_idx;
   logic [17:0]       wr_row_q, wr_row_d;        // next destination row of the head
   logic [LoW-1:0]    wr_off_q, wr_off_d;        // low bits of the data-row offset from dram_addr
+  logic [31:0]       wr_aoff_q, wr_aoff_d;      // the whole offset (for err_addr_o)
   logic [BeatW-1:0]  beat_q, beat_d;
   logic              w_err_q, w_err_d;
   logic [BusW-1:0]   beats_q [2**BeatW];        // beats of the row being assembled
@@ -237,6 +241,7 @@ module systole_load #(
   always_comb begin
     wr_row_d = wr_row_q;
     wr_off_d = wr_off_q;
+    wr_aoff_d = wr_aoff_q;
     beat_d   = beat_q;
     w_err_d  = w_err_q;
     wq_pop   = 1'b0;
@@ -271,6 +276,7 @@ module systole_load #(
             wq_pop     = last_row;
             beat_d     = '0;
             wr_off_d   = wr_off_q + LoW'(w_insn.dram_stride);
+            wr_aoff_d  = wr_aoff_q + 32'(w_insn.dram_stride);
           end else begin
             beat_d = beat_q + 1'b1;
           end
@@ -282,6 +288,7 @@ module systole_load #(
       if (wq_pop) begin
         wr_row_d        = '0;
         wr_off_d        = '0;
+        wr_aoff_d       = '0;
         retire_o        = 1'b1;
         tok_next_push_o = w_insn.push_next;
       end
@@ -366,6 +373,7 @@ module systole_load #(
       fault_idx_q  <= '0;
       wr_row_q     <= '0;
       wr_off_q     <= '0;
+      wr_aoff_q    <= '0;
       beat_q       <= '0;
       w_err_q      <= 1'b0;
     end else begin
@@ -379,6 +387,7 @@ module systole_load #(
       fault_idx_q  <= fault_idx_d;
       wr_row_q     <= wr_row_d;
       wr_off_q     <= wr_off_d;
+      wr_aoff_q    <= wr_aoff_d;
       beat_q       <= beat_d;
       w_err_q      <= w_err_d;
     end
@@ -399,5 +408,17 @@ module systole_load #(
   assign err_o       = w_err || f_err;
   assign err_code_o  = w_err ? systole_isa_pkg::ErrDmaBusError : f_code;
   assign err_idx_o   = w_err ? w_idx : fault_idx_q;
+  assign err_addr_o  = ((w_insn.dram_addr + wr_aoff_q) & ~32'(BUS_BYTES - 1)) + 32'(beat_q) * BUS_BYTES;
+
+`ifndef SYNTHESIS
+  a_load_spad_row: assert property (@(posedge clk_i) disable iff (!rst_ni) sp_we_o |-> (dst_row < SPAD_ROWS))
+    else $error("systole_load: scratchpad row %0d out of range", dst_row);
+  a_load_acc_row: assert property (@(posedge clk_i) disable iff (!rst_ni) acc_valid_o |-> (dst_row < ACC_ROWS))
+    else $error("systole_load: accumulator row %0d out of range", dst_row);
+  a_load_acc_ready: assert property (@(posedge clk_i) disable iff (!rst_ni) acc_valid_o |-> acc_ready_i)
+    else $error("systole_load: accumulator write while the execute port writes (lost)");
+  a_load_out_bounds: assert property (@(posedge clk_i) disable iff (!rst_ni) 32'(out_q) <= MAX_OUT)
+    else $error("systole_load: %0d bursts outstanding, more than %0d", out_q, MAX_OUT);
+`endif
 
 endmodule

@@ -9,7 +9,11 @@
 //   read     valid/ready beats with data, last, err and the request's id
 //   response one per write burst (valid/ready, err)
 // halt_i stops new grants; quiet_o says no burst is outstanding (the top uses both to stop
-// cleanly after an error or a soft reset).
+// cleanly after an error or a soft reset). A request that waits for mem_req_ready_i keeps its
+// grant (a newly valid requester does not change the payload under a pending valid).
+// Assertions (Verilator --assert; not synthesized): every request channel and the DRAM port
+// hold valid and payload until ready (halt may withdraw a request not yet accepted); response
+// beats only for outstanding bursts.
 module systole_mem_arb (
   input  logic            clk_i,
   input  logic            rst_ni,
@@ -62,6 +66,8 @@ module systole_mem_arb (
   logic [2:0] valid;             // bit i = id i
   logic [1:0] grant;
   logic       any;
+  logic       hold_q, hold_d;     // last cycle's request was not accepted: keep its grant
+  logic [1:0] hold_id_q, hold_id_d;
 
   assign valid = {s_req_valid_i, l_req_valid_i, f_req_valid_i};
   assign any   = |valid;
@@ -72,7 +78,13 @@ module systole_mem_arb (
       IdLoad:  grant = valid[IdStore] ? IdStore : (valid[IdFetch] ? IdFetch : IdLoad);
       default: grant = valid[IdFetch] ? IdFetch : (valid[IdLoad] ? IdLoad : IdStore);
     endcase
+    if (hold_q && (hold_id_q == IdFetch ? valid[IdFetch] : (hold_id_q == IdLoad ? valid[IdLoad] : valid[IdStore]))) begin
+      grant = hold_id_q;
+    end
   end
+
+  assign hold_d    = mem_req_valid_o && !mem_req_ready_i;
+  assign hold_id_d = grant;
 
   always_comb begin
     mem_req_valid_o = 1'b0;
@@ -139,13 +151,49 @@ module systole_mem_arb (
       rd_out_q <= '0;
       wr_out_q <= '0;
       last_q   <= IdStore;
+      hold_q    <= 1'b0;
+      hold_id_q <= IdFetch;
     end else begin
       last_q   <= last_d;
+      hold_q    <= hold_d;
+      hold_id_q <= hold_id_d;
       rd_out_q <= rd_out_d;
       wr_out_q <= wr_out_d;
     end
   end
 
   assign quiet_o = (rd_out_q == '0) && (wr_out_q == '0);
+
+`ifndef SYNTHESIS
+  a_arb_f_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (f_req_valid_i && !f_req_ready_o && !halt_i) |=>
+      (halt_i || (f_req_valid_i && $stable({f_req_addr_i, f_req_beats_i}))))
+    else $error("systole_mem_arb: fetch request dropped or changed before it was accepted");
+  a_arb_l_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (l_req_valid_i && !l_req_ready_o && !halt_i) |=>
+      (halt_i || (l_req_valid_i && $stable({l_req_addr_i, l_req_beats_i}))))
+    else $error("systole_mem_arb: load request dropped or changed before it was accepted");
+  a_arb_s_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (s_req_valid_i && !s_req_ready_o && !halt_i) |=>
+      (halt_i || (s_req_valid_i && $stable({s_req_addr_i, s_req_beats_i}))))
+    else $error("systole_mem_arb: store request dropped or changed before it was accepted");
+  a_arb_port_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (mem_req_valid_o && !mem_req_ready_i) |=>
+      (halt_i || (mem_req_valid_o &&
+                  $stable({mem_req_write_o, mem_req_addr_o, mem_req_beats_o, mem_req_id_o}))))
+    else $error("systole_mem_arb: DRAM request dropped or changed before it was accepted");
+  a_arb_beats: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      mem_req_valid_o |-> (mem_req_beats_o != '0))
+    else $error("systole_mem_arb: request of 0 beats");
+  a_arb_r_expected: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      mem_r_valid_i |-> ((rd_out_q != '0) && (mem_r_id_i != 2'd3)))
+    else $error("systole_mem_arb: read beat (id %0d) with no read burst outstanding", mem_r_id_i);
+  a_arb_b_expected: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      mem_b_valid_i |-> (wr_out_q != '0))
+    else $error("systole_mem_arb: write response with no write burst outstanding");
+  a_arb_out_bounds: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (rd_out_q != '1) && (wr_out_q != '1))
+    else $error("systole_mem_arb: outstanding-burst counter at its limit");
+`endif
 
 endmodule

@@ -30,7 +30,7 @@ module systole_store #(
   localparam int unsigned LoW      = (BUS_BYTES > 1) ? $clog2(BUS_BYTES) : 1,
   localparam int unsigned RowB     = DIM * 4,
   localparam int unsigned RqW      = $clog2(RQ_DEPTH),
-  localparam int unsigned RfW      = 17 + 1 + 32,        // retire record: bursts, push_prev, index
+  localparam int unsigned RfW      = 17 + 1 + 32 + 32,   // retire record: bursts, push_prev, index, dram_addr
   localparam int unsigned Lanes    = (REQUANT_LANES == 0 || REQUANT_LANES >= DIM) ? DIM : REQUANT_LANES,
   localparam bit          Serial   = (Lanes < DIM),
   localparam int unsigned Per      = DIM / Lanes,        // elements per lane and row
@@ -75,7 +75,8 @@ module systole_store #(
   output logic              retire_o,
   output logic              err_o,
   output logic [7:0]        err_code_o,
-  output logic [31:0]       err_idx_o
+  output logic [31:0]       err_idx_o,
+  output logic [31:0]       err_addr_o    // write error: the STORE's dram_addr
 );
 
   typedef enum logic [2:0] {SIdle, SParam, SRows, SFault, SErr} state_e;
@@ -275,7 +276,7 @@ module systole_store #(
     .rst_ni,
     .in_valid_i  (start && (state_d != SFault)),
     .in_ready_o  (rf_ready),
-    .in_data_i   ({insn_idx_i, insn_i.push_prev, (insn_i.x_size == '0) ? 17'd0 : 17'(insn_i.y_size)}),
+    .in_data_i   ({insn_i.dram_addr, insn_idx_i, insn_i.push_prev, (insn_i.x_size == '0) ? 17'd0 : 17'(insn_i.y_size)}),
     .out_valid_o (rf_valid),
     .out_ready_i (rf_pop),
     .out_data_o  (rf_out),
@@ -566,5 +567,15 @@ module systole_store #(
   assign err_o       = s_err || (b_fire && b_err_i && !berr_q);
   assign err_code_o  = s_err ? s_code : systole_isa_pkg::ErrDmaBusError;
   assign err_idx_o   = s_err ? fault_idx_q : rf_out[49:18];
+  assign err_addr_o  = rf_out[81:50];
+
+`ifndef SYNTHESIS
+  a_store_acc_row: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      acc_re_o |-> ((state_q == SParam) ? (32'(pacc_q) < ACC_ROWS) : (32'(acc_q) < ACC_ROWS)))
+    else $error("systole_store: accumulator row out of range");
+  a_store_w_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (w_valid_o && !w_ready_i) |=> (w_valid_o && $stable({w_data_o, w_strb_o, w_last_o})))
+    else $error("systole_store: write beat dropped or changed before it was accepted");
+`endif
 
 endmodule

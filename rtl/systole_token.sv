@@ -1,6 +1,8 @@
 // Systole dependency-token counter for one channel between neighbouring units: push adds a
 // token, pop (only when avail_o) takes one; both in one cycle leave the count unchanged.
 // Saturates at 2^WIDTH-1 (the driver's validator keeps programs far below).
+// Assertions (Verilator --assert; not synthesized): a pop only with a token there (underflow)
+// and no push into a full counter (overflow: a token would be lost).
 module systole_token #(
   parameter int unsigned WIDTH = 8
 ) (
@@ -33,5 +35,12 @@ module systole_token #(
       count_q <= count_d;
     end
   end
+
+`ifndef SYNTHESIS
+  a_token_underflow: assert property (@(posedge clk_i) disable iff (!rst_ni) !(pop_i && !avail_o))
+    else $error("systole_token: token counter underflow (pop with no token)");
+  a_token_overflow: assert property (@(posedge clk_i) disable iff (!rst_ni) !(push_i && !pop && (count_q == '1)))
+    else $error("systole_token: token counter overflow (push at %0d tokens)", count_q);
+`endif
 
 endmodule

@@ -7,7 +7,10 @@
 // first error (illegal opcode, on-chip address out of range, bad field, bus error) the top
 // records code and instruction index, stops new bus requests, waits for outstanding bursts
 // to finish, then flushes the core: status = done | error. ctrl.reset does the same
-// without recording an error and clears the status.
+// without recording an error and clears the status. A DMA error (an error beat or write
+// response) also records the requester and DRAM address (status.dma_error, error_unit,
+// error_addr). Assertions on the handshakes between the units and on the DRAM port are
+// checked by Verilator --assert (not synthesized).
 module systole_top #(
   parameter int unsigned DIM        = 4,
   parameter int unsigned SPAD_ROWS  = 1024,
@@ -87,6 +90,8 @@ module systole_top #(
   logic        e_idle, e_busy, e_wait, e_row, e_ret, e_err, s_idle, s_busy, s_wait, s_ret, s_err;
   logic [7:0]  f_err_code, l_err_code, e_err_code, s_err_code, f_bytes;
   logic [31:0] f_err_idx, l_err_idx, e_err_idx, s_err_idx;
+  logic [31:0] f_err_addr, l_err_addr, s_err_addr;
+  logic [31:0] err_unit_q, err_unit_d, err_addr_q, err_addr_d, any_unit, any_addr;
   logic [15:0] l_rd_bytes, s_wr_bytes;
   logic        any_err, all_idle;
   logic [7:0]  any_code;
@@ -97,6 +102,8 @@ module systole_top #(
     any_err  = f_err || l_err || e_err || s_err;
     any_code = s_err_code;
     any_idx  = s_err_idx;
+    any_unit = systole_isa_pkg::MemIdStore | (32'd1 << systole_isa_pkg::BitErrorUnitWrite);
+    any_addr = s_err_addr;
     if (e_err) begin
       any_code = e_err_code;
       any_idx  = e_err_idx;
@@ -104,10 +111,29 @@ module systole_top #(
     if (l_err) begin
       any_code = l_err_code;
       any_idx  = l_err_idx;
+      any_unit = systole_isa_pkg::MemIdLoad;
+      any_addr = l_err_addr;
     end
     if (f_err) begin
       any_code = f_err_code;
       any_idx  = f_err_idx;
+      any_unit = systole_isa_pkg::MemIdFetch;
+      any_addr = f_err_addr;
+    end
+  end
+
+  // Where a DMA error happened: recorded with the error code, cleared with it, zero for
+  // other errors.
+  always_comb begin
+    err_unit_d = err_unit_q;
+    err_addr_d = err_addr_q;
+    if ((ctl_q == CRun) && !soft_reset && any_err) begin
+      err_unit_d = any_unit;
+      err_addr_d = any_addr;
+    end
+    if (err_code_d != systole_isa_pkg::ErrDmaBusError) begin
+      err_unit_d = '0;
+      err_addr_d = '0;
     end
   end
 
@@ -200,6 +226,8 @@ module systole_top #(
       error_q    <= 1'b0;
       err_code_q <= systole_isa_pkg::ErrNone;
       err_insn_q <= '0;
+      err_unit_q <= '0;
+      err_addr_q <= '0;
     end else begin
       ctl_q      <= ctl_d;
       flush_q    <= flush_d;
@@ -209,6 +237,8 @@ module systole_top #(
       error_q    <= error_d;
       err_code_q <= err_code_d;
       err_insn_q <= err_insn_d;
+      err_unit_q <= err_unit_d;
+      err_addr_q <= err_addr_d;
     end
   end
 
@@ -266,6 +296,9 @@ module systole_top #(
     .error_i      (error_q),
     .error_code_i (err_code_q),
     .error_insn_i (err_insn_q),
+    .dma_error_i  (error_q && (err_code_q == systole_isa_pkg::ErrDmaBusError)),
+    .error_unit_i (err_unit_q),
+    .error_addr_i (err_addr_q),
     .count_en_i   (ctl_q != CIdle),
     .clear_i      ((ctl_q == CIdle) && start),
     .cnt_inc_i    (cnt_inc)
@@ -309,7 +342,8 @@ module systole_top #(
     .bytes_o     (f_bytes),
     .err_o       (f_err),
     .err_code_o  (f_err_code),
-    .err_idx_o   (f_err_idx)
+    .err_idx_o   (f_err_idx),
+    .err_addr_o  (f_err_addr)
   );
 
   logic [QW-1:0] q_ld_data, q_ex_data, q_st_data;
@@ -450,7 +484,8 @@ module systole_top #(
     .retire_o         (l_ret),
     .err_o            (l_err),
     .err_code_o       (l_err_code),
-    .err_idx_o        (l_err_idx)
+    .err_idx_o        (l_err_idx),
+    .err_addr_o       (l_err_addr)
   );
 
   systole_execute #(.DIM(DIM), .SPAD_ROWS(SPAD_ROWS), .ACC_ROWS(ACC_ROWS)) u_execute (
@@ -520,13 +555,16 @@ module systole_top #(
     .retire_o         (s_ret),
     .err_o            (s_err),
     .err_code_o       (s_err_code),
-    .err_idx_o        (s_err_idx)
+    .err_idx_o        (s_err_idx),
+    .err_addr_o       (s_err_addr)
   );
 
   // ---------------------------------------------------------------- memory master
+  // Reset with the core (a flush happens only with no burst outstanding): the round-robin
+  // state does not carry from one run into the next.
   systole_mem_arb u_mem_arb (
     .clk_i,
-    .rst_ni,
+    .rst_ni          (core_rst_n),
     .halt_i          (halt),
     .quiet_o         (quiet),
     .f_req_valid_i   (f_req_valid),
@@ -558,5 +596,42 @@ module systole_top #(
     .mem_b_valid_i,
     .mem_b_ready_i   (mem_b_ready_o)
   );
+
+`ifndef SYNTHESIS
+  // Dispatch: an instruction offered to a full queue stays offered, unchanged (halt, the error
+  // drain or a soft reset, may withdraw it: the queues are flushed next).
+  a_top_disp_ld: assert property (@(posedge clk_i) disable iff (!core_rst_n)
+      (f_ld_valid && !f_ld_ready) |=> (halt || (f_ld_valid && $stable({f_idx, f_insn}))))
+    else $error("systole_top: LOAD dispatch withdrawn or changed before the load queue took it");
+  a_top_disp_ex: assert property (@(posedge clk_i) disable iff (!core_rst_n)
+      (f_ex_valid && !f_ex_ready) |=> (halt || (f_ex_valid && $stable({f_idx, f_insn}))))
+    else $error("systole_top: MATMUL dispatch withdrawn or changed before the execute queue took it");
+  a_top_disp_st: assert property (@(posedge clk_i) disable iff (!core_rst_n)
+      (f_st_valid && !f_st_ready) |=> (halt || (f_st_valid && $stable({f_idx, f_insn}))))
+    else $error("systole_top: STORE dispatch withdrawn or changed before the store queue took it");
+  // DRAM port: requests aligned, write beats held until accepted, and the memory holds a read
+  // beat (with its data) until it is accepted.
+  a_top_req_aligned: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      mem_req_valid_o |-> ((mem_req_addr_o & 32'(BUS_BYTES - 1)) == '0))
+    else $error("systole_top: DRAM request address 0x%08x not aligned to %0d bytes", mem_req_addr_o, BUS_BYTES);
+  // DRAM addresses stay inside the port's 32-bit space: a burst never wraps around to address
+  // 0 (a LOAD or STORE walking past 4 GiB would silently touch low memory). Whether an address
+  // lies inside the configured DRAM is the memory's to answer (an error beat, dma_bus_error).
+  a_top_req_in_space: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      mem_req_valid_o |-> ((33'(mem_req_addr_o) + 33'(mem_req_beats_o) * 33'(BUS_BYTES)) <= 33'h1_0000_0000))
+    else $error("systole_top: DRAM burst at 0x%08x of %0d beats wraps past the 32-bit address space",
+                mem_req_addr_o, mem_req_beats_o);
+  a_top_w_hold: assert property (@(posedge clk_i) disable iff (!core_rst_n)
+      (mem_w_valid_o && !mem_w_ready_i) |=> (mem_w_valid_o && $stable({mem_w_data_o, mem_w_strb_o, mem_w_last_o})))
+    else $error("systole_top: write beat dropped or changed before it was accepted");
+  a_top_r_hold: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (mem_r_valid_i && !mem_r_ready_o) |=>
+      (mem_r_valid_i && $stable({mem_r_data_i, mem_r_last_i, mem_r_err_i, mem_r_id_i})))
+    else $error("systole_top: the memory dropped or changed a read beat before it was accepted");
+  // Nothing moves on the DRAM port while the core is idle.
+  a_top_idle_quiet: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (ctl_q == CIdle) |-> (!mem_req_valid_o && !mem_w_valid_o && quiet))
+    else $error("systole_top: DRAM traffic while idle");
+`endif
 
 endmodule

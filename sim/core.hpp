@@ -22,7 +22,8 @@ struct ModelParams {
 };
 
 enum class Until { HostDone, Idle, Cycles };
-enum class Stop { HostDone, Idle, Budget, Watchdog };
+// Assertion: an RTL assertion failed (Verilator --assert) in the cycle the run stopped.
+enum class Stop { HostDone, Idle, Budget, Watchdog, Assertion };
 
 struct RunResult {
   uint64_t cycles = 0;  // cycles run by this call
@@ -35,7 +36,7 @@ class Core {
   virtual const ModelParams& params() const = 0;
   // Drives the memory port through `bridge` and the CSR port from `host` (both outlive the core).
   virtual void attach(MemBridge* bridge, AxiLiteHost* host) = 0;
-  // rst_ni low for two cycles (inputs idle), then released.
+  // rst_ni low for two cycles (inputs idle), then released; clears a failed assertion.
   virtual void hard_reset() = 0;
   // Runs up to max_cycles clock cycles, stopping early when `until` is reached, or (when
   // watchdog_cycles > 0) when the top has been busy for watchdog_cycles cycles without retiring

@@ -28,6 +28,8 @@ class VerilatedCore final : public Core {
       throw Error(fmt::format("rtl platform: model {} has a narrower memory data port than its {}-byte bus", p.prefix,
                               p.bus_bytes));
     if constexpr (!std::is_void_v<Trace>) ctx_->traceEverOn(true);
+    // A failed RTL assertion stops the run (Stop::Assertion) instead of aborting the process.
+    ctx_->fatalOnError(false);
   }
   ~VerilatedCore() override { close_trace(); }
 
@@ -36,6 +38,8 @@ class VerilatedCore final : public Core {
 
   void hard_reset() override {
     M& m = *m_;
+    ctx_->gotError(false);
+    ctx_->gotFinish(false);
     idle_inputs(m);
     m.rst_ni = 0;
     for (int i = 0; i < 2; ++i) {
@@ -110,6 +114,10 @@ class VerilatedCore final : public Core {
       ++cycle_;
 
       if (progress || !root.systole_top__DOT__ctl_q) last_progress_ = cycle_;
+      if (ctx_->gotError()) {  // an assertion failed in this cycle (its message is on stdout)
+        r.stop = Stop::Assertion;
+        break;
+      }
       if (until == Until::HostDone && host.done()) {
         r.stop = Stop::HostDone;
         break;

@@ -3,16 +3,20 @@
 // outside, which the bridge turns into a bus error), honours byte enables and adds the DRAM
 // latency to the annotated delay; the channel's beat-level timing is applied by the bridge
 // (mem_bridge.hpp). The driver reads and writes the same buffer directly (read/write below).
+// Fault injection (dram_faults.hpp): chosen accesses answer TLM_GENERIC_ERROR_RESPONSE or add
+// spike cycles to the annotated delay.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <random>
 #include <string>
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "sim/dram_faults.hpp"
 #include "sim/dram_timing.hpp"
 
 namespace systole::sim {
@@ -27,6 +31,10 @@ class Dram : public sc_core::sc_module {
   uint8_t* data() { return mem_.get(); }
   const DramTiming& timing() const { return timing_; }
   void set_timing(const DramTiming& t) { timing_ = t; }
+  // Replaces the fault rules; restarts the access count, the statistics and the random stream.
+  void set_faults(const DramFaults& f);
+  const DramFaults& faults() const { return faults_; }
+  const DramFaultStats& fault_stats() const { return fault_stats_; }
 
   // Host (driver) access; throw systole::Error outside the memory.
   void write(uint64_t addr, const void* src, size_t n);
@@ -53,6 +61,10 @@ class Dram : public sc_core::sc_module {
   DramTiming timing_;
   sc_core::sc_time period_;
   uint64_t dirty_lo_, dirty_hi_ = 0;
+  DramFaults faults_;
+  DramFaultStats fault_stats_;
+  std::mt19937_64 rng_;
+  uint64_t dir_accesses_ = 0;
 };
 
 }  // namespace systole::sim

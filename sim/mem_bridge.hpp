@@ -11,7 +11,11 @@
 //    committed with one b_transport (byte enables = strobes) when the last beat arrives; the
 //    response is presented from the burst's last slot on (and after its last data beat);
 //  - back-pressure: req_ready drops while max_outstanding bursts are in flight;
-//  - a beat outside DRAM is a bus error (r err / b err), as TLM_ADDRESS_ERROR_RESPONSE.
+//  - a beat outside DRAM is a bus error (r err / b err), as TLM_ADDRESS_ERROR_RESPONSE; any other
+//    error response (the DRAM's fault injection) fails the whole burst: every read beat with
+//    `err`, or the write's `b err` (nothing written);
+//  - delay the target annotates beyond the DRAM latency (a latency spike) postpones the burst:
+//    its first read beat (and the channel behind it), or its write response.
 //
 // The core calls drive() before and the on_*() hooks after each cycle's combinational eval; no
 // SystemC time passes per cycle (the clock thread advances time in chunks).
@@ -111,8 +115,10 @@ class MemBridge : public sc_core::sc_module {
     bool committed, err;
     std::vector<uint8_t> data, be;
   };
-  // One b_transport of n bytes at addr; false on a TLM error response.
-  bool transport(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t n, uint8_t* be, uint64_t cycle);
+  // One b_transport of n bytes at addr: its response status, and in *extra the cycles the target
+  // annotated beyond the DRAM latency.
+  tlm::tlm_response_status transport(tlm::tlm_command cmd, uint64_t addr, uint8_t* data, uint32_t n, uint8_t* be,
+                                     uint64_t cycle, uint64_t* extra = nullptr);
   std::vector<uint8_t> take_buffer(size_t n);
 
   uint32_t bus_, cpb_ = 1;

@@ -105,6 +105,7 @@ Platform& Platform::acquire(const Config& cfg, const PlatformOptions& opt) {
   }
   Platform& p = *g_platform;
   p.dram_.set_timing(timing);
+  p.dram_.set_faults(opt.faults);
   p.bridge_.set_timing(timing);
   p.hard_reset();
   if (trace) {
@@ -127,8 +128,20 @@ void Platform::hard_reset() {
   rtl_.core().hard_reset();
 }
 
+void Platform::assertion_failed(const std::string& where) {
+  const uint64_t c = cycle();
+  hard_reset();
+  throw Error(fmt::format("rtl platform: an RTL assertion failed in cycle {} ({}; Verilator printed the assertion "
+                          "above); the platform was hardware-reset",
+                          c, where));
+}
+
 void Platform::access(const char* what, uint32_t offset) {
   const RunResult r = rtl_.run(1000, Until::HostDone, 0);
+  if (r.stop == Stop::Assertion) {
+    host_.reset();
+    assertion_failed(fmt::format("during a CSR {} 0x{:02x}", what, offset));
+  }
   if (r.stop != Stop::HostDone) {
     const std::string state = host_.describe();
     host_.reset();

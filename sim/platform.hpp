@@ -31,6 +31,7 @@ namespace systole::sim {
 struct PlatformOptions {
   std::string trace_file;             // FST waveform of every cycle (needs a model built with SYSTOLE_TRACE)
   std::optional<DramTiming> dram;     // DRAM channel timing; default DramTiming::from_config
+  DramFaults faults;                  // DRAM fault injection (dram_faults.hpp); default none
 };
 
 class RtlCore : public sc_core::sc_module {
@@ -80,6 +81,8 @@ class Platform : public sc_core::sc_module {
   UnitState unit_state() { return rtl_.core().unit_state(); }
   // Hardware reset (rst_ni), bursts in flight dropped, CSR port idle. DRAM is kept.
   void hard_reset();
+  // After a run stopped with Stop::Assertion: hard reset, then throws systole::Error saying so.
+  [[noreturn]] void assertion_failed(const std::string& where);
 
  private:
   Platform(sc_core::sc_module_name name, const Config& cfg, const ModelParams& model, std::unique_ptr<Core> core,

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "arch/error.hpp"
+#include "arch/isa.hpp"
 #include "arch/isa_gen.hpp"
 
 #if SYSTOLE_DRIVER_HAVE_HLS
@@ -60,6 +61,8 @@ class HlsBackend final : public Backend {
       case isa::kCsrInsnCount: return insn_count_;
       case isa::kCsrErrorCode: return error_code_;
       case isa::kCsrErrorInsn: return error_insn_;
+      case isa::kCsrErrorUnit: return error_unit_;
+      case isa::kCsrErrorAddr: return error_addr_;
       case isa::kCsrHwId: return (isa::kHwIdMagic << 16) | isa::kIsaVersion;
       case isa::kCsrHwDim: return cfg_.dim;
       default: break;
@@ -92,6 +95,37 @@ class HlsBackend final : public Backend {
     status_ = 0;
     error_code_ = 0;
     error_insn_ = 0;
+    error_unit_ = 0;
+    error_addr_ = 0;
+  }
+  // After a dma_bus_error: the requester and the address, as the RTL reports them (docs/isa.md),
+  // except that a LOAD names the start of its first row outside memory, not the failed beat.
+  void locate_dma_error() {
+    const uint64_t at = uint64_t(insn_base_) + 16 * uint64_t(error_insn_);
+    error_unit_ = uint32_t(isa::MemId::Fetch);
+    error_addr_ = uint32_t(at);
+    if (insn_base_ % 16 || at + isa::kInsnBytes > size_) return;  // fetch's own fault
+    const isa::Insn w = isa::insn_from_bytes(mem_.get() + at);
+    const isa::OpcodeInfo* op = isa::find_opcode(isa::opcode_bits(w));
+    if (!op) return;
+    auto field = [&](const char* name) -> uint64_t {
+      const isa::FieldInfo* f = isa::find_field(*op, name);
+      return f ? uint64_t(isa::get_field(w, *f)) : 0;
+    };
+    error_addr_ = uint32_t(field("dram_addr"));
+    if (op->unit == isa::Unit::Store) {
+      error_unit_ = uint32_t(isa::MemId::Store) | (1u << isa::kBitErrorUnitWrite);
+    } else if (op->unit == isa::Unit::Load) {
+      error_unit_ = uint32_t(isa::MemId::Load);
+      const uint64_t bytes = field("x_size") * (field("target") == uint64_t(isa::Target::Acc) ? 4 : 1);
+      for (uint64_t r = 0; r < field("y_size"); ++r) {
+        const uint64_t a = field("dram_addr") + r * field("dram_stride");
+        if (a + bytes > size_) {
+          error_addr_ = uint32_t(a);
+          break;
+        }
+      }
+    }
   }
   void start() {
     reset();
@@ -111,6 +145,10 @@ class HlsBackend final : public Backend {
     error_insn_ = r.error_code ? r.error_insn : 0;
     for (uint32_t i = 0; i < isa::kNumCounters; ++i) counters_[i] = r.counters[i];
     status_ = (1u << isa::kBitStatusDone) | (r.error_code ? 1u << isa::kBitStatusError : 0u);
+    if (r.error_code == uint32_t(isa::ErrorCode::DmaBusError)) {
+      status_ |= 1u << isa::kBitStatusDmaError;
+      locate_dma_error();
+    }
   }
 
   struct FreeDeleter {
@@ -121,6 +159,7 @@ class HlsBackend final : public Backend {
   std::unique_ptr<uint8_t, FreeDeleter> mem_;
   std::string hang_;  // why the model is stuck busy, empty when it is not
   uint32_t ctrl_ = 0, status_ = 0, insn_base_ = 0, insn_count_ = 0, error_code_ = 0, error_insn_ = 0;
+  uint32_t error_unit_ = 0, error_addr_ = 0;
   uint64_t counters_[isa::kNumCounters] = {};
 };
 

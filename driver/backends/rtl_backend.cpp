@@ -25,6 +25,7 @@ class RtlBackend final : public Backend {
   RtlBackend(const Config& cfg, const RtlBackendOptions& opt) : watchdog_(opt.watchdog_cycles) {
     sim::PlatformOptions po;
     po.trace_file = opt.trace_file;
+    po.faults = opt.dram_faults;
     p_ = &sim::Platform::acquire(cfg, po);
   }
   ~RtlBackend() override { p_->release(); }
@@ -42,10 +43,13 @@ class RtlBackend final : public Backend {
     // A soft reset drains bursts in flight, then flushes the core: a few cycles, or up to a DRAM
     // round trip. Like a driver polling status after a reset, return only when it is done, so the
     // next submit finds the device idle.
-    if (offset == isa::kCsrCtrl && (value & (1u << isa::kBitCtrlReset)) &&
-        p_->run_until_idle(kResetCycles, 0).stop != sim::Stop::Idle)
-      throw Error(fmt::format("rtl backend: soft reset did not finish within {} cycles; {}", kResetCycles,
-                              describe_state()));
+    if (offset == isa::kCsrCtrl && (value & (1u << isa::kBitCtrlReset))) {
+      const sim::Stop stop = p_->run_until_idle(kResetCycles, 0).stop;
+      if (stop == sim::Stop::Assertion) p_->assertion_failed("during a soft reset");
+      if (stop != sim::Stop::Idle)
+        throw Error(fmt::format("rtl backend: soft reset did not finish within {} cycles; {}", kResetCycles,
+                                describe_state()));
+    }
   }
   uint32_t csr_read(uint32_t offset) override { return p_->csr_read(offset); }
 
@@ -57,13 +61,21 @@ class RtlBackend final : public Backend {
       const sim::RunResult r = p_->run_until_idle(kChunk, watchdog_);
       if (r.stop == sim::Stop::Idle) return true;
       if (r.stop == sim::Stop::Watchdog) hang();
+      if (r.stop == sim::Stop::Assertion)
+        p_->assertion_failed(fmt::format("while running the {}-instruction program; state: {}", insn_count_,
+                                         sim::describe(p_->unit_state(), namer())));
       if (Clock::now() >= t_end) return false;
     }
   }
 
+  sim::Platform& platform() { return *p_; }
+
+  // While busy, the unit to blame comes first (the driver's timeout message quotes this).
   std::string describe_state() override {
-    return fmt::format("rtl platform (model {}): {}", p_->model().prefix,
-                       sim::describe(p_->unit_state(), namer()));
+    const sim::UnitState s = p_->unit_state();
+    const sim::InsnNamer n = namer();
+    return fmt::format("rtl platform (model {}): {}{}", p_->model().prefix,
+                       s.busy() ? "stuck unit: " + sim::stuck_unit(s, n) + "; " : std::string(), sim::describe(s, n));
   }
 
  private:
@@ -120,6 +132,18 @@ RtlBackendOptions rtl_backend_options() {
   return g_opt;
 }
 
+namespace {
+RtlBackend& as_rtl(Backend& b) {
+  auto* r = dynamic_cast<RtlBackend*>(&b);
+  if (!r) throw Error(fmt::format("backend '{}' is not the rtl backend: it has no DRAM fault injection", b.name()));
+  return *r;
+}
+}  // namespace
+
+void set_rtl_dram_faults(Backend& b, const sim::DramFaults& faults) { as_rtl(b).platform().dram().set_faults(faults); }
+
+sim::DramFaultStats rtl_dram_fault_stats(Backend& b) { return as_rtl(b).platform().dram().fault_stats(); }
+
 std::unique_ptr<Backend> make_rtl_backend(const Config& cfg, const RtlBackendOptions& opt) {
   return std::make_unique<RtlBackend>(cfg, opt);
 }
@@ -133,6 +157,7 @@ std::unique_ptr<Backend> make_rtl_backend(const Config& cfg) {
     if (*end) throw Error(fmt::format("SYSTOLE_RTL_WATCHDOG='{}' is not a cycle count", w));
     opt.watchdog_cycles = v;
   }
+  if (const char* f = std::getenv("SYSTOLE_RTL_FAULTS"); f && *f) opt.dram_faults = sim::parse_dram_faults(f);
   return make_rtl_backend(cfg, opt);
 }
 

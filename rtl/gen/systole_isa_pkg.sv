@@ -11,6 +11,9 @@ package systole_isa_pkg;
     OpStore = 4'd2
   } opcode_e;
 
+  localparam int unsigned MemIdFetch = 0;
+  localparam int unsigned MemIdLoad = 1;
+  localparam int unsigned MemIdStore = 2;
   localparam int unsigned TargetAcc = 1;
   localparam int unsigned TargetSpad = 0;
 
@@ -174,10 +177,14 @@ package systole_isa_pkg;
   localparam logic [7:0] CsrErrorInsn = 8'h14;
   localparam logic [7:0] CsrHwId = 8'h18;
   localparam logic [7:0] CsrHwDim = 8'h1c;
+  localparam logic [7:0] CsrErrorUnit = 8'h20;
+  localparam logic [7:0] CsrErrorAddr = 8'h24;
   localparam int unsigned BitCtrlIrqEnable = 2;
   localparam int unsigned BitCtrlReset = 1;
   localparam int unsigned BitCtrlStart = 0;
+  localparam int unsigned BitErrorUnitWrite = 8;
   localparam int unsigned BitStatusBusy = 0;
+  localparam int unsigned BitStatusDmaError = 3;
   localparam int unsigned BitStatusDone = 1;
   localparam int unsigned BitStatusError = 2;
   localparam logic [15:0] HwIdMagic = 16'h5157;

@@ -129,7 +129,8 @@ TEST_F(DriverHls, HardwareFaultIsReportedAndTheDeviceRecovers) {
       "MATMUL pop_prev=1\n");
   dev->submit_unchecked(prog);
   const std::string e = error_of([&] { dev->wait(std::chrono::seconds(30)); });
-  EXPECT_HAS(e, "device 'hls': error dma_bus_error (code 1) at instruction 1 (LOAD");
+  EXPECT_HAS(e, "device 'hls': DMA read error at DRAM address 0xfffff000 in the load unit, instruction 1 (LOAD");
+  EXPECT_HAS(e, "error dma_bus_error (code 1)");
   EXPECT_HAS(e, "dram_addr=");
   EXPECT_EQ(dev->backend().csr_read(isa::kCsrStatus), 0u) << "soft reset after the error";
   expect_copy_works(5);

@@ -29,6 +29,7 @@ class TopBench {
   }
 
   M& model() { return *m_; }
+  VerilatedContext& context() { return *ctx_; }
   uint64_t cycle() const { return cycle_; }
 
   // One clock cycle: drive DRAM and host inputs (clock low), evaluate, record the handshakes
@@ -36,7 +37,10 @@ class TopBench {
   void step() {
     M& m = *m_;
     m.clk_i = 0;
-    m.mem_req_ready_i = 1;
+    // With stall_requests, the request channel is ready in about one cycle of three
+    // (pseudo-random): requests wait with valid high, as behind a busy AXI interconnect.
+    stall_ = stall_ * 1103515245u + 12345u;
+    m.mem_req_ready_i = !stall_requests || ((stall_ >> 16) % 3 == 0);
     m.mem_w_ready_i = 1;
     // Read response: head of the read queue once its slot has come.
     m.mem_r_valid_i = 0;
@@ -77,7 +81,7 @@ class TopBench {
     m.eval();
 
     // Handshakes of this cycle.
-    if (m.mem_req_valid_o) {
+    if (m.mem_req_valid_o && m.mem_req_ready_i) {
       Txn t{uint32_t(m.mem_req_addr_o), uint32_t(m.mem_req_beats_o), 0, uint8_t(m.mem_req_id_o), 0};
       t.slot = std::max(cycle_ + latency_, bus_free_);
       bus_free_ = t.slot + t.beats;
@@ -171,6 +175,7 @@ class TopBench {
   }
 
   std::vector<uint8_t> mem;
+  bool stall_requests = false;  // back-pressure on the request channel (see step)
   uint64_t requests = 0;
   int protocol_errors = 0;
 
@@ -185,6 +190,7 @@ class TopBench {
   std::unique_ptr<M> m_;
   unsigned latency_;
   uint64_t cycle_ = 0, bus_free_ = 0;
+  uint32_t stall_ = 1;
   std::deque<Txn> reads_, writes_, bresp_;
   bool host_w_ = false, host_r_ = false, rvalid_seen_ = false;
   uint32_t host_waddr_ = 0, host_wdata_ = 0, host_raddr_ = 0, rdata_ = 0;

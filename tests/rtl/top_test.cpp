@@ -2,7 +2,8 @@
 // run on the Verilated accelerator against a DRAM model, checked against a CPU reference
 // that uses arch/requant.hpp. Covers LOAD (strided, padded, int32 to the accumulator),
 // MATMUL (weights, outer loop, accumulate), STORE (requantized and raw), tokens, counters,
-// the CSR identity registers and the error paths (illegal opcode, bad field, bus error).
+// the CSR identity registers and the error paths (illegal opcode, bad field, bus errors with
+// the failing unit and address), and an assertion firing on a broken memory response.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -36,8 +37,9 @@ TEST(RtlTop, IdentityRegisters) {
 
 // C = requant(A(MxK) * W(KxN) + bias) with K = N = DIM, then the raw int32 of a second
 // accumulating MATMUL. A is read with a row stride and one column of x padding.
-TEST(RtlTop, GemmRequantAndRaw) {
+void gemm_requant_and_raw(bool stall_requests) {
   Bench b;
+  b.stall_requests = stall_requests;
   std::mt19937 rng(7);
   const unsigned M = 11;
   const uint32_t kW = 0x1000, kA = 0x2000, kP = 0x3000, kOut = 0x4000, kRaw = 0x5000, kProg = 0x100;
@@ -126,9 +128,52 @@ TEST(RtlTop, GemmRequantAndRaw) {
   EXPECT_EQ(b.counter(isa::Counter::DramRdBytes), D * D + M * (D - 1) + 3 * 4 * D);
   EXPECT_EQ(b.counter(isa::Counter::DramWrBytes), 12u * D + 12u * 4 * D);
   EXPECT_GT(b.counter(isa::Counter::Cycles), b.counter(isa::Counter::ExecBusy));
-  std::printf("[ cycles   ] gemm program: %llu cycles, %llu DRAM requests\n",
+  std::printf("[ cycles   ] gemm program%s: %llu cycles, %llu DRAM requests\n", stall_requests ? " (back-pressure)" : "",
               (unsigned long long)b.counter(isa::Counter::Cycles), (unsigned long long)b.requests);
 }
+
+TEST(RtlTop, GemmRequantAndRaw) { gemm_requant_and_raw(false); }
+
+// The same program behind a request channel that is ready one cycle in three: the results are
+// the same, and the handshake assertions (requests held, payload stable) hold throughout.
+TEST(RtlTop, GemmUnderRequestBackPressure) { gemm_requant_and_raw(true); }
+
+// A copy stream: 16 rounds of LOAD (4 int32 rows into the accumulator) -> marker MATMUL ->
+// raw STORE (the rows back to DRAM), 48 instructions, so that fetch refills its buffer while
+// LOADs and STOREs of different rounds compete for the request channel. Run with and without
+// back-pressure: the same bytes, and (with --assert) every request held with a stable payload.
+void copy_stream(bool stall_requests) {
+  Bench b;
+  b.stall_requests = stall_requests;
+  const uint32_t kSrc = 0x2000, kDst = 0x6000, kProg = 0x100, kRounds = 16, kRows = 4;
+  for (uint32_t i = 0; i < kRounds * kRows * 4 * D; ++i) b.mem[kSrc + i] = uint8_t(i * 7 + 3);
+  std::vector<isa::Insn> prog;
+  for (uint32_t r = 0; r < kRounds; ++r) {
+    const uint32_t rows = (r % 4) * kRows * 4;  // accumulator rows 0..63, four slots
+    isa::LoadInsn l;
+    l.target = 1, l.sram_addr = rows, l.dram_addr = kSrc + r * kRows * 4 * D, l.dram_stride = 4 * D;
+    l.y_size = kRows, l.x_size = D, l.push_next = 1;
+    // The slot is free once the STORE of round r-4 has retired: MATMUL r-3 waited for it.
+    l.pop_next = r >= 4;
+    prog.push_back(isa::pack(l));
+    isa::MatmulInsn m;  // no rows: only moves the tokens (waits for the previous STORE)
+    m.rows = 0, m.pop_prev = 1, m.push_next = 1, m.pop_next = r >= 1, m.push_prev = r >= 1 && r + 3 < kRounds;
+    prog.push_back(isa::pack(m));
+    isa::StoreInsn s;
+    s.raw = 1, s.acc_addr = rows, s.dram_addr = kDst + r * kRows * 4 * D, s.dram_stride = 4 * D;
+    s.y_size = kRows, s.x_size = D, s.pop_prev = 1, s.push_prev = r + 1 < kRounds;
+    prog.push_back(isa::pack(s));
+  }
+  const uint32_t status = b.run(prog, kProg);
+  ASSERT_EQ(status, 1u << isa::kBitStatusDone) << "error " << b.csr_read(isa::kCsrErrorCode) << " at "
+                                               << b.csr_read(isa::kCsrErrorInsn);
+  for (uint32_t i = 0; i < kRounds * kRows * 4 * D; ++i) ASSERT_EQ(b.mem[kDst + i], b.mem[kSrc + i]) << "byte " << i;
+  std::printf("[ cycles   ] copy stream%s: %llu cycles, %llu DRAM requests\n", stall_requests ? " (back-pressure)" : "",
+              (unsigned long long)b.counter(isa::Counter::Cycles), (unsigned long long)b.requests);
+}
+
+TEST(RtlTop, CopyStream) { copy_stream(false); }
+TEST(RtlTop, CopyStreamUnderRequestBackPressure) { copy_stream(true); }
 
 // Back-to-back MATMULs: weight tiles alternate banks while the previous tile streams, row
 // counts below and above DIM, a zero-row MATMUL, and consecutive single-row accumulations
@@ -236,9 +281,60 @@ TEST(RtlTop, BusErrorOnLoad) {
   Bench b(1 << 16);
   isa::LoadInsn l;
   l.dram_addr = 0x20000, l.y_size = 2, l.x_size = D;  // outside the 64 KiB DRAM model
-  EXPECT_TRUE(b.run({isa::pack(l)}, 0x200) & (1u << isa::kBitStatusError));
+  const uint32_t status = b.run({isa::pack(l)}, 0x200);
+  EXPECT_TRUE(status & (1u << isa::kBitStatusError));
+  EXPECT_TRUE(status & (1u << isa::kBitStatusDmaError));
   EXPECT_EQ(b.csr_read(isa::kCsrErrorCode), 1u);
   EXPECT_EQ(b.csr_read(isa::kCsrErrorInsn), 0u);
+  EXPECT_EQ(b.csr_read(isa::kCsrErrorUnit), uint32_t(isa::MemId::Load));
+  EXPECT_EQ(b.csr_read(isa::kCsrErrorAddr), 0x20000u);  // the first beat of the first row
+  // A soft reset clears it all.
+  b.csr_write(isa::kCsrCtrl, 1u << isa::kBitCtrlReset);
+  for (int i = 0; i < 10; ++i) b.step();
+  EXPECT_EQ(b.csr_read(isa::kCsrStatus), 0u);
+  EXPECT_EQ(b.csr_read(isa::kCsrErrorUnit), 0u);
+  EXPECT_EQ(b.csr_read(isa::kCsrErrorAddr), 0u);
+}
+
+TEST(RtlTop, BusErrorOnStoreNamesTheWrite) {
+  Bench b(1 << 16);
+  isa::StoreInsn s;
+  s.dram_addr = 0x30008, s.y_size = 2, s.x_size = D, s.raw = 1, s.dram_stride = 64;  // outside the 64 KiB
+  const uint32_t status = b.run({isa::pack(isa::LoadInsn{}), isa::pack(s)}, 0x200);
+  EXPECT_TRUE(status & (1u << isa::kBitStatusDmaError));
+  EXPECT_EQ(b.csr_read(isa::kCsrErrorCode), 1u);
+  EXPECT_EQ(b.csr_read(isa::kCsrErrorInsn), 1u);
+  EXPECT_EQ(b.csr_read(isa::kCsrErrorUnit), uint32_t(isa::MemId::Store) | (1u << isa::kBitErrorUnitWrite));
+  EXPECT_EQ(b.csr_read(isa::kCsrErrorAddr), 0x30008u);
+}
+
+TEST(RtlTop, NonDmaErrorsLeaveTheDmaFieldsClear) {
+  Bench b;
+  isa::LoadInsn l;
+  l.x_size = D, l.x_pad_before = 1, l.y_size = 1;
+  const uint32_t status = b.run({isa::pack(l)}, 0x200);
+  EXPECT_TRUE(status & (1u << isa::kBitStatusError));
+  EXPECT_FALSE(status & (1u << isa::kBitStatusDmaError));
+  EXPECT_EQ(b.csr_read(isa::kCsrErrorUnit), 0u);
+  EXPECT_EQ(b.csr_read(isa::kCsrErrorAddr), 0u);
+}
+
+// The assertions are live (--assert): a read beat nobody asked for, a broken memory, fires the
+// memory master's check instead of silently feeding a unit.
+TEST(RtlTop, AssertionFiresOnASpuriousReadBeat) {
+  Bench b;
+  b.context().fatalOnError(false);
+  Vtop4& m = b.model();
+  testing::internal::CaptureStdout();
+  m.mem_r_valid_i = 1, m.mem_r_id_i = 1, m.mem_r_last_i = 1, m.mem_r_err_i = 0, m.mem_r_data_i = 0;
+  m.clk_i = 0;
+  m.eval();
+  m.clk_i = 1;
+  m.eval();
+  const std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_TRUE(b.context().gotError());
+  EXPECT_NE(out.find("Assertion failed"), std::string::npos) << out;
+  EXPECT_NE(out.find("no read burst outstanding"), std::string::npos) << out;
 }
 
 }  // namespace

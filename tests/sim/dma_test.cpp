@@ -2,7 +2,8 @@
 // unaligned, x- and y-padded) copied back by raw STOREs and compared with a model of the LOAD
 // semantics; the DRAM channel's latency and bandwidth seen in the load unit's busy cycles;
 // back-pressure from a slow DRAM (fewer bytes per cycle than the bus, one burst in flight);
-// a bus error outside DRAM, and the platform usable after it.
+// a bus error outside DRAM (status.dma_error, the load unit, the failed beat's address), and
+// the platform usable after it.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -20,7 +21,7 @@ namespace {
 constexpr uint32_t kProg = 0x1000, kIn = 0x10000, kOut = 0x80000;
 
 struct Outcome {
-  uint32_t status = 0, error_code = 0;
+  uint32_t status = 0, error_code = 0, error_unit = 0, error_addr = 0;
   uint64_t counters[isa::kNumCounters] = {};
 };
 
@@ -36,6 +37,8 @@ Outcome run(Platform& p, const std::vector<isa::Insn>& prog) {
   Outcome r;
   r.status = p.csr_read(isa::kCsrStatus);
   r.error_code = p.csr_read(isa::kCsrErrorCode);
+  r.error_unit = p.csr_read(isa::kCsrErrorUnit);
+  r.error_addr = p.csr_read(isa::kCsrErrorAddr);
   for (uint32_t i = 0; i < isa::kNumCounters; ++i)
     r.counters[i] = p.csr_read(isa::kCounterBase + 8 * i) | uint64_t(p.csr_read(isa::kCounterBase + 8 * i + 4)) << 32;
   return r;
@@ -164,8 +167,13 @@ TEST_F(DmaTest, BusErrorOutsideDramThenUsable) {
   Platform& p = open(DramTiming::from_config(cfg_));
   const uint64_t errors = p.bridge().stats().bus_errors;
   const Outcome bad = run(p, round_trip(load(uint32_t(cfg_.dram_bytes()) - 8, 16, 2, 4), cfg_.dim));
-  EXPECT_EQ(bad.status, (1u << isa::kBitStatusDone) | (1u << isa::kBitStatusError));
+  EXPECT_EQ(bad.status,
+            (1u << isa::kBitStatusDone) | (1u << isa::kBitStatusError) | (1u << isa::kBitStatusDmaError));
   EXPECT_EQ(bad.error_code, uint32_t(isa::ErrorCode::DmaBusError));
+  EXPECT_EQ(bad.error_unit, uint32_t(isa::MemId::Load));
+  // The first beat past the end of DRAM (the LOAD's rows start 8 bytes before it).
+  EXPECT_GE(bad.error_addr, uint32_t(cfg_.dram_bytes()));
+  EXPECT_LT(bad.error_addr, uint32_t(cfg_.dram_bytes()) + 16);
   EXPECT_GT(p.bridge().stats().bus_errors, errors);
   p.csr_write(isa::kCsrCtrl, 1u << isa::kBitCtrlReset);
   EXPECT_EQ(p.run_until_idle(100000, 0).stop, Stop::Idle);
