@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "arch/error.hpp"
+#include "roofline/csv.hpp"
 
 namespace systole::roofline {
 
@@ -19,35 +20,6 @@ namespace {
 
 constexpr const char* kTool = "systole-dse/1";
 const char* const kMetaKeys[] = {"tool", "model", "base", "sweep", "points", "energy", "area", "shard"};
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c == '\n' ? ' ' : c);
-  return q + "\"";
-}
-
-std::vector<std::string> csv_split(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') cur += '"', ++i;
-      else if (c == '"') quoted = false;
-      else cur += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.push_back(cur), cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
 
 std::string clean(std::string s) {
   std::replace(s.begin(), s.end(), ';', ',');

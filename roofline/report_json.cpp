@@ -2,6 +2,7 @@
 // they hold the same fields with the same values.
 #include <fmt/format.h>
 
+#include "roofline/csv.hpp"
 #include "roofline/report.hpp"
 
 namespace systole::roofline {
@@ -110,11 +111,7 @@ std::string csv_cell(const ojson& v) {
   if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
   if (v.is_number_float()) return fmt::format("{:.9g}", v.get<double>());
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  const std::string s = v.is_string() ? v.get<std::string>() : v.dump();
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
+  return csv_field(v.is_string() ? v.get<std::string>() : v.dump());
 }
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "arch/error.hpp"
+#include "roofline/csv.hpp"
 #include "roofline/report.hpp"
 #include "tests/roofline/xml_check.hpp"
 
@@ -77,27 +78,6 @@ RooflineReport sample_report() {
   return r;
 }
 
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool q = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (q) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') cur += '"', ++i;
-      else if (c == '"') q = false;
-      else cur += c;
-    } else if (c == '"') {
-      q = true;
-    } else if (c == ',') {
-      out.push_back(cur), cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
 
 TEST(RooflineReport, DerivedColumnsFollowFromTheCounters) {
   const RooflineReport r = sample_report();
@@ -245,14 +225,14 @@ TEST(RooflineReport, CsvAndJsonHoldTheTable) {
   std::istringstream csv(report_csv(r));
   std::string line;
   ASSERT_TRUE(std::getline(csv, line));
-  const std::vector<std::string> head = split_csv_line(line);
+  const std::vector<std::string> head = csv_split(line);
   std::vector<std::string> keys;
   for (const auto& [k, v] : j["layers"][0].items()) keys.push_back(k);
   EXPECT_EQ(head, keys);
   size_t row = 0;
   while (std::getline(csv, line)) {
     ASSERT_LT(row, r.layers.size());
-    const std::vector<std::string> cells = split_csv_line(line);
+    const std::vector<std::string> cells = csv_split(line);
     ASSERT_EQ(cells.size(), head.size()) << line;
     const nlohmann::ordered_json& want = j["layers"][row];
     for (size_t c = 0; c < head.size(); ++c) {
