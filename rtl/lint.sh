@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Lint the whole RTL tree with Verilator -Wall (warnings are errors), for the tiny and the
-# default design points. Usage: rtl/lint.sh [generated-dir]   (default build-rtl/generated)
+# Lint the whole RTL tree with Verilator -Wall (warnings are errors), for the tiny, board,
+# default and large design points, and the PE grid the synthesis builds. Usage: rtl/lint.sh [generated-dir]   (default build-rtl/generated)
 # The ISA package is generated: cmake --build build-rtl --target systole_generated
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -16,4 +16,7 @@ run -GDIM=4 -GSPAD_ROWS=512 -GACC_ROWS=256 -GACC_BANKS=1 -GBUS_BYTES=4 -GINSN_DE
 run -GDIM=16 -GSPAD_ROWS=16384 -GACC_ROWS=1024 -GBUS_BYTES=16 -GREQUANT_LANES=4
 run -GDIM=16 -GSPAD_ROWS=16384 -GACC_ROWS=1024 -GBUS_BYTES=16
 run -GDIM=32 -GSPAD_ROWS=16384 -GACC_ROWS=2048 -GBUS_BYTES=32 -GACC_BANKS=4
+# The PE grid that Yosys synthesizes (Verilator otherwise takes the array's fast description).
+run -GDIM=4 -GSPAD_ROWS=4096 -GACC_ROWS=256 -GBUS_BYTES=4 +define+SYSTOLE_ARRAY_PE
+run -GDIM=16 -GSPAD_ROWS=16384 -GACC_ROWS=1024 -GBUS_BYTES=16 +define+SYSTOLE_ARRAY_PE
 echo "lint: clean"
