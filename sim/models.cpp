@@ -25,7 +25,8 @@ const std::vector<ModelEntry>& built_models() {
 
 bool matches(const ModelParams& p, const Config& c) {
   return p.dim == c.dim && p.spad_rows == c.spad_rows() && p.spad_banks == c.spad_banks && p.acc_rows == c.acc_rows() &&
-         p.acc_banks == c.acc_banks && p.bus_bytes == c.dram_bytes_per_cycle && p.insn_depth == c.insn_depth;
+         p.acc_banks == c.acc_banks && p.bus_bytes == c.dram_bytes_per_cycle && p.insn_depth == c.insn_depth &&
+         c.output_lanes() == c.dim;  // the models are Verilated with one requant lane per column
 }
 
 const ModelEntry& find_model(const Config& cfg, bool trace) {
@@ -36,8 +37,9 @@ const ModelEntry& find_model(const Config& cfg, bool trace) {
     built += fmt::format("{}{}", e.params.preset, e.params.trace ? " (traced)" : "");
   }
   const std::string want = fmt::format(
-      "dim {}, scratchpad {} rows in {} banks, accumulator {} rows in {} banks, {}-byte bus, queue depth {}", cfg.dim,
-      cfg.spad_rows(), cfg.spad_banks, cfg.acc_rows(), cfg.acc_banks, cfg.dram_bytes_per_cycle, cfg.insn_depth);
+      "dim {}, scratchpad {} rows in {} banks, accumulator {} rows in {} banks, {}-byte bus, queue depth {}, {} requant lanes",
+      cfg.dim, cfg.spad_rows(), cfg.spad_banks, cfg.acc_rows(), cfg.acc_banks, cfg.dram_bytes_per_cycle, cfg.insn_depth,
+      cfg.output_lanes());
   bool untraced_built = false;
   for (const ModelEntry& e : built_models()) untraced_built |= matches(e.params, cfg) && !e.params.trace;
   std::string how;
