@@ -37,6 +37,8 @@ const Key kKeys[] = {
     {"clock", "mhz", nullptr, &Config::clock_mhz, 0.001, 10000, "accelerator clock"},
     {"queues", "insn_depth", &Config::insn_depth, nullptr, 1, 4096, "instructions buffered per unit"},
     {"queues", "token_depth", &Config::token_depth, nullptr, 1, 65535, "outstanding tokens per channel"},
+    {"queues", "fetch_window", &Config::fetch_window, nullptr, 4, 256,
+     "instruction words fetched ahead of dispatch (power of two)"},
     {"output", "requant_lanes", &Config::requant_lanes, nullptr, 0, 128,
      "requantizer lanes (0 = dim: one per column; fewer: serial lanes, a divisor of dim)"},
 };
@@ -97,6 +99,8 @@ void Config::validate() const {
     errs.push_back(fmt::format("[accumulator] {} rows do not split into {} banks", acc_rows(), acc_banks));
   if (dram_bytes() > (uint64_t(1) << isa::kLoadDramAddrBits))
     errs.push_back(fmt::format("[dram] size_mib = {} overflows the {}-bit DRAM address of the ISA", dram_mib, isa::kLoadDramAddrBits));
+  if (!is_pow2(fetch_window))
+    errs.push_back(fmt::format("[queues] fetch_window = {} must be a power of two", fetch_window));
   if (requant_lanes != 0 && (requant_lanes > dim || dim % requant_lanes || !is_pow2(requant_lanes)))
     errs.push_back(fmt::format("[output] requant_lanes = {} must be 0 (= dim) or a power of two dividing dim = {}",
                                requant_lanes, dim));

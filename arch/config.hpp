@@ -24,6 +24,7 @@ struct Config {
   double clock_mhz = 200.0;     // [clock] mhz
   uint32_t insn_depth = 64;     // [queues] insn_depth
   uint32_t token_depth = 255;   // [queues] token_depth
+  uint32_t fetch_window = 16;   // [queues] fetch_window: instruction words fetched ahead of dispatch
   uint32_t requant_lanes = 0;   // [output] requant_lanes: 0 = dim (one requantizer per column)
 
   // Requantizer lanes of the output path: dim (combinational, a row per cycle) or fewer

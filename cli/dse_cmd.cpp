@@ -88,7 +88,8 @@ bool has_preset_hardware(const Config& c) {
   for (const std::string& n : preset_names()) {
     const Config p = load_config(n);
     if (p.dim == c.dim && p.spad_kib == c.spad_kib && p.spad_banks == c.spad_banks && p.acc_kib == c.acc_kib &&
-        p.acc_banks == c.acc_banks && p.dram_bytes_per_cycle == c.dram_bytes_per_cycle && p.insn_depth == c.insn_depth)
+        p.acc_banks == c.acc_banks && p.dram_bytes_per_cycle == c.dram_bytes_per_cycle && p.insn_depth == c.insn_depth &&
+        p.fetch_window == c.fetch_window)
       return true;
   }
   return false;

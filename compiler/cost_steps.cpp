@@ -20,7 +20,7 @@ Machine machine(const Config& cfg) {
   mc.store_row = double(TC::requant_row_cycles(cfg));
   mc.store_setup = double(TC::kParamReadCycles + TC::kOutputPathLatency - 1) + mc.store_row;
   mc.insn_beats = std::max(1.0, std::ceil(double(isa::kInsnBytes) / mc.bw));
-  mc.fetch_window = TC::kFetchWindow;
+  mc.fetch_window = cfg.fetch_window;
   mc.depth = cfg.insn_depth;
   return mc;
 }

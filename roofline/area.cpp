@@ -91,7 +91,8 @@ AreaTable load_area_table(const std::string& path) {
 bool SynthArea::matches(const Config& c) const {
   // The synth flow builds INSN_DEPTH = max(2, insn_depth) (docs/synth.md).
   return dim == c.dim && spad_rows == c.spad_rows() && spad_banks == c.spad_banks && acc_rows == c.acc_rows() &&
-         acc_banks == c.acc_banks && bus_bytes == c.dram_bytes_per_cycle && insn_depth == std::max(2u, c.insn_depth);
+         acc_banks == c.acc_banks && bus_bytes == c.dram_bytes_per_cycle && insn_depth == std::max(2u, c.insn_depth) &&
+         fetch_window == c.fetch_window;
 }
 
 SynthArea synth_area_from_json(const nlohmann::json& j, const std::string& path) {
@@ -111,6 +112,7 @@ SynthArea synth_area_from_json(const nlohmann::json& j, const std::string& path)
   s.dim = par("DIM"), s.spad_rows = par("SPAD_ROWS"), s.spad_banks = par("SPAD_BANKS");
   s.acc_rows = par("ACC_ROWS"), s.acc_banks = par("ACC_BANKS"), s.bus_bytes = par("BUS_BYTES");
   s.insn_depth = par("INSN_DEPTH");
+  if (p.contains("FETCH_DEPTH")) s.fetch_window = par("FETCH_DEPTH");
   const auto& r = j.at("synthesis");
   auto used = [&](const char* k) { return r.contains(k) && r.at(k).contains("used") ? r.at(k).at("used").get<double>() : 0.0; };
   s.lut = used("lut"), s.ff = used("ff"), s.dsp = used("dsp"), s.bram = used("bram");

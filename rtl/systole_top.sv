@@ -19,6 +19,7 @@ module systole_top #(
   parameter int unsigned ACC_BANKS  = 2,
   parameter int unsigned BUS_BYTES  = 4,
   parameter int unsigned INSN_DEPTH = 8,
+  parameter int unsigned FETCH_DEPTH = 16,    // fetch window: instruction words (power of two, >= 4)
   parameter int unsigned REQUANT_LANES = 0,   // 0: DIM (one requantizer per column)
   parameter int unsigned COUNTER_BITS  = 64,  // performance counter width (32..64)
   localparam int unsigned BusW      = BUS_BYTES * 8
@@ -314,7 +315,7 @@ module systole_top #(
   logic [31:0]       f_idx;
   logic              f_ld_valid, f_ld_ready, f_ex_valid, f_ex_ready, f_st_valid, f_st_ready;
 
-  systole_fetch #(.BUS_BYTES(BUS_BYTES)) u_fetch (
+  systole_fetch #(.BUS_BYTES(BUS_BYTES), .DEPTH(FETCH_DEPTH)) u_fetch (
     .clk_i,
     .rst_ni      (core_rst_n),
     .start_i     (fetch_start),

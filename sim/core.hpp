@@ -18,7 +18,7 @@ struct ModelParams {
   const char* prefix;  // Verilator prefix, e.g. "Vsystole_default"
   const char* preset;  // configs/<preset>.toml it was built from
   bool trace;          // built with --trace-fst
-  uint32_t dim, spad_rows, spad_banks, acc_rows, acc_banks, bus_bytes, insn_depth;
+  uint32_t dim, spad_rows, spad_banks, acc_rows, acc_banks, bus_bytes, insn_depth, fetch_window;
 };
 
 enum class Until { HostDone, Idle, Cycles };

@@ -8,15 +8,15 @@
 
 namespace systole::sim {
 
-#define SYSTOLE_SIM_MODEL(prefix, preset, trace, dim, spad_rows, spad_banks, acc_rows, acc_banks, bus, depth) \
+#define SYSTOLE_SIM_MODEL(prefix, preset, trace, dim, spad_rows, spad_banks, acc_rows, acc_banks, bus, depth, fetch) \
   std::unique_ptr<Core> make_core_##prefix(const ModelParams&);
 #include "model_list.inc"
 #undef SYSTOLE_SIM_MODEL
 
 const std::vector<ModelEntry>& built_models() {
   static const std::vector<ModelEntry> models = {
-#define SYSTOLE_SIM_MODEL(prefix, preset, trace, dim, spad_rows, spad_banks, acc_rows, acc_banks, bus, depth) \
-  {{#prefix, preset, trace != 0, dim, spad_rows, spad_banks, acc_rows, acc_banks, bus, depth}, &make_core_##prefix},
+#define SYSTOLE_SIM_MODEL(prefix, preset, trace, dim, spad_rows, spad_banks, acc_rows, acc_banks, bus, depth, fetch) \
+  {{#prefix, preset, trace != 0, dim, spad_rows, spad_banks, acc_rows, acc_banks, bus, depth, fetch}, &make_core_##prefix},
 #include "model_list.inc"
 #undef SYSTOLE_SIM_MODEL
   };
@@ -26,6 +26,7 @@ const std::vector<ModelEntry>& built_models() {
 bool matches(const ModelParams& p, const Config& c) {
   return p.dim == c.dim && p.spad_rows == c.spad_rows() && p.spad_banks == c.spad_banks && p.acc_rows == c.acc_rows() &&
          p.acc_banks == c.acc_banks && p.bus_bytes == c.dram_bytes_per_cycle && p.insn_depth == c.insn_depth &&
+         p.fetch_window == c.fetch_window &&
          c.output_lanes() == c.dim;  // the models are Verilated with one requant lane per column
 }
 
@@ -37,9 +38,9 @@ const ModelEntry& find_model(const Config& cfg, bool trace) {
     built += fmt::format("{}{}", e.params.preset, e.params.trace ? " (traced)" : "");
   }
   const std::string want = fmt::format(
-      "dim {}, scratchpad {} rows in {} banks, accumulator {} rows in {} banks, {}-byte bus, queue depth {}, {} requant lanes",
+      "dim {}, scratchpad {} rows in {} banks, accumulator {} rows in {} banks, {}-byte bus, queue depth {}, fetch window {}, {} requant lanes",
       cfg.dim, cfg.spad_rows(), cfg.spad_banks, cfg.acc_rows(), cfg.acc_banks, cfg.dram_bytes_per_cycle, cfg.insn_depth,
-      cfg.output_lanes());
+      cfg.fetch_window, cfg.output_lanes());
   bool untraced_built = false;
   for (const ModelEntry& e : built_models()) untraced_built |= matches(e.params, cfg) && !e.params.trace;
   std::string how;

@@ -25,7 +25,8 @@ Platform* g_platform = nullptr;  // the process's platform: never destroyed (Sys
 bool same_hardware(const Config& a, const Config& b) {
   return a.dim == b.dim && a.spad_kib == b.spad_kib && a.spad_banks == b.spad_banks && a.acc_kib == b.acc_kib &&
          a.acc_banks == b.acc_banks && a.dram_mib == b.dram_mib && a.dram_bytes_per_cycle == b.dram_bytes_per_cycle &&
-         a.clock_mhz == b.clock_mhz && a.insn_depth == b.insn_depth && a.token_depth == b.token_depth;
+         a.clock_mhz == b.clock_mhz && a.insn_depth == b.insn_depth && a.token_depth == b.token_depth &&
+         a.fetch_window == b.fetch_window && a.requant_lanes == b.requant_lanes;
 }
 
 sc_core::sc_time period_of(const Config& cfg) {

@@ -31,6 +31,7 @@ TopParams top_params(const Config& cfg, const Target& t) {
   p.acc_banks = cfg.acc_banks;
   p.bus_bytes = cfg.dram_bytes_per_cycle;
   p.insn_depth = std::max(2u, cfg.insn_depth);  // systole_fifo needs DEPTH >= 2
+  p.fetch_window = cfg.fetch_window;
   p.requant_lanes = cfg.output_lanes() >= cfg.dim ? 0 : cfg.output_lanes();
   p.counter_bits = t.family == Family::Ice40 ? 32 : 64;
   p.mem_bytes = t.mem_bytes;
@@ -57,6 +58,8 @@ Config ice40_board_override(const Config& cfg, std::vector<std::string>& changes
   set("accumulator.size_kib", c.acc_kib, std::max(1u, 256 * cfg.dim * 4 / 1024));
   set("accumulator.banks", c.acc_banks, 1);
   set("queues.insn_depth", c.insn_depth, std::min(cfg.insn_depth, 2u));
+  // The fetch buffer is fetch_window 16-byte words of flops (2,048 for 16).
+  set("queues.fetch_window", c.fetch_window, std::min(cfg.fetch_window, 4u));
   // One serial requant lane instead of DIM combinational ones (4.4k LUTs each on iCE40).
   set("output.requant_lanes", c.requant_lanes, 1);
   c.name = cfg.name + "-board";
@@ -68,8 +71,9 @@ FitResult fit_config(const Config& cfg, const Target& t, bool allow_override) {
   FitResult r{cfg, top_params(cfg, t), {}, {}};
   if (t.family != Family::Ice40) return r;  // estimate-only targets: report, never refuse
   r.bram = ice40_bram_estimate(r.params, t);
-  // Fits as given: memories in the block RAM, queues of at most 8, at most 2 serial requant lanes.
-  if (r.bram.total() <= t.cap.bram && r.config.insn_depth <= 8 && r.config.output_lanes() <= 2 &&
+  // Fits as given: memories in the block RAM, queues of at most 8, a fetch window of at most 4,
+  // at most 2 serial requant lanes.
+  if (r.bram.total() <= t.cap.bram && r.config.insn_depth <= 8 && r.config.fetch_window <= 4 && r.config.output_lanes() <= 2 &&
       r.config.output_lanes() < r.config.dim)
     return r;
   const BramEstimate given = r.bram;

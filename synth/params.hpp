@@ -15,6 +15,7 @@ namespace systole::synth {
 struct TopParams {
   unsigned dim = 4, spad_rows = 0, spad_banks = 1, acc_rows = 0, acc_banks = 1;
   unsigned bus_bytes = 4, insn_depth = 4;
+  unsigned fetch_window = 16;  // FETCH_DEPTH: queues.fetch_window
   unsigned requant_lanes = 0;  // REQUANT_LANES: output.requant_lanes (0 = DIM)
   unsigned counter_bits = 64;  // COUNTER_BITS: 32 on the iCE40 boards (not a config key: no timing effect)
   unsigned mem_bytes = 0;      // board memory (board tops only)
@@ -32,8 +33,8 @@ struct BramEstimate {
 BramEstimate ice40_bram_estimate(const TopParams& p, const Target& t);
 
 // The iCE40 board override (docs/synth.md): scratchpad 512 rows in 2 banks, accumulator 256
-// rows in 1 bank, 2-entry instruction queues (the queues are flops on iCE40: it has no
-// asynchronous-read RAM), one serial requant lane. Returns the changed config and appends one line per change to
+// rows in 1 bank, 2-entry instruction queues and a 4-word fetch window (the queues and the
+// fetch buffer are flops on iCE40: it has no asynchronous-read RAM), one serial requant lane. Returns the changed config and appends one line per change to
 // `changes` ("scratchpad.size_kib 16 -> 2").
 Config ice40_board_override(const Config& cfg, std::vector<std::string>& changes);
 

@@ -160,7 +160,7 @@ class Sim {
   // Burst size of the next fetch request: as many words as the window has free slots, and
   // ending on a beat boundary unless it ends the program (docs/timing.md, Fetch).
   uint32_t fetch_burst() const {
-    const uint32_t W = TimingConstants::kFetchWindow, wpb = std::max<uint32_t>(1, cfg_.dram_bytes_per_cycle / 16);
+    const uint32_t W = cfg_.fetch_window, wpb = std::max<uint32_t>(1, cfg_.dram_bytes_per_cycle / 16);
     const uint32_t free = W - (req_next_ - disp_next_), remaining = n_ - req_next_;
     uint32_t n = std::min(free, remaining);
     if (wpb > 1 && n != remaining) n -= (req_next_ % wpb + n) % wpb;  // insn_base beat-aligned
@@ -168,9 +168,11 @@ class Sim {
   }
   uint64_t fetch_request_ready() const {
     if (halted_ || req_next_ >= n_) return kNever;
-    if (fetch_burst()) return req_time_;
+    // A burst possible now became possible with the last dispatch at the latest (the event
+    // loop would have run it before that dispatch otherwise): not before the cycle after it.
+    if (fetch_burst()) return std::max(req_time_, disp_next_ ? dispatched_at_[disp_next_ - 1] + 1 : 0);
     // Wait for the dispatches that free enough slots.
-    const uint32_t W = TimingConstants::kFetchWindow;
+    const uint32_t W = cfg_.fetch_window;
     const uint32_t want = std::min(TimingConstants::kFetchMinBurst, n_ - req_next_);
     if (req_next_ + want <= W) return req_time_;      // (only a beat-boundary trim got here)
     const uint32_t frees = req_next_ + want - W - 1;  // the dispatch that frees the last slot needed

@@ -16,7 +16,6 @@ namespace systole::hls {
 
 // Fixed micro-architecture constants (the rest comes from the Config). docs/timing.md.
 struct TimingConstants {
-  static constexpr uint32_t kFetchWindow = 16;        // instruction words requested and not yet dispatched
   static constexpr uint32_t kFetchMinBurst = 4;       // fetch requests bursts of at least this many words
   static constexpr uint32_t kOutputPathLatency = 2;   // acc read -> registered output row -> DRAM request
   static constexpr uint32_t kStoreRowBuffer = 4;      // output rows buffered between the output path and DRAM

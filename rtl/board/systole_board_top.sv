@@ -11,6 +11,7 @@ module systole_board_top #(
   parameter int unsigned ACC_BANKS    = 1,
   parameter int unsigned BUS_BYTES    = 4,
   parameter int unsigned INSN_DEPTH   = 4,
+  parameter int unsigned FETCH_DEPTH  = 4,
   parameter int unsigned REQUANT_LANES = 1,    // serial requantizer lanes (docs/synth.md)
   parameter int unsigned COUNTER_BITS  = 32,   // 32-bit performance counters on the board
   parameter int unsigned MEM_BYTES    = 4096,
@@ -78,7 +79,7 @@ module systole_board_top #(
 
   systole_top #(
     .DIM(DIM), .SPAD_ROWS(SPAD_ROWS), .SPAD_BANKS(SPAD_BANKS), .ACC_ROWS(ACC_ROWS),
-    .ACC_BANKS(ACC_BANKS), .BUS_BYTES(BUS_BYTES), .INSN_DEPTH(INSN_DEPTH),
+    .ACC_BANKS(ACC_BANKS), .BUS_BYTES(BUS_BYTES), .INSN_DEPTH(INSN_DEPTH), .FETCH_DEPTH(FETCH_DEPTH),
     .REQUANT_LANES(REQUANT_LANES), .COUNTER_BITS(COUNTER_BITS)
   ) u_top (
     .clk_i, .rst_ni(rst_n),

@@ -21,7 +21,7 @@ namespace systole::sim::board {
 
 // The model's build parameters (from sim/board/CMakeLists.txt).
 struct BoardParams {
-  unsigned dim, spad_rows, spad_banks, acc_rows, acc_banks, bus_bytes, insn_depth, requant_lanes, counter_bits;
+  unsigned dim, spad_rows, spad_banks, acc_rows, acc_banks, bus_bytes, insn_depth, fetch_window, requant_lanes, counter_bits;
   unsigned mem_bytes, clks_per_bit;
 };
 BoardParams board_params();

@@ -60,6 +60,7 @@ TEST(BoardModel, IsBuiltWithTheUp5kBoardParameters) {
   EXPECT_EQ(b.acc_banks, f.params.acc_banks);
   EXPECT_EQ(b.bus_bytes, f.params.bus_bytes);
   EXPECT_EQ(b.insn_depth, f.params.insn_depth);
+  EXPECT_EQ(b.fetch_window, f.params.fetch_window);
   EXPECT_EQ(b.requant_lanes, f.params.requant_lanes);
   EXPECT_EQ(b.counter_bits, f.params.counter_bits);
   EXPECT_EQ(b.mem_bytes, synth::find_target("ice40-up5k").mem_bytes);

@@ -24,6 +24,7 @@ module systole_axi_top #(
   parameter integer ACC_BANKS  = 2,
   parameter integer BUS_BYTES  = 4,
   parameter integer INSN_DEPTH = 64,
+  parameter integer FETCH_DEPTH = 16,             // queues.fetch_window
   parameter integer REQUANT_LANES = 0,            // output.requant_lanes (0: DIM)
   parameter integer DRAM_BASE  = 32'h1800_0000   // below 2^31 on both boards
 ) (
@@ -102,7 +103,7 @@ module systole_axi_top #(
 
   systole_top #(
     .DIM(DIM), .SPAD_ROWS(SPAD_ROWS), .SPAD_BANKS(SPAD_BANKS), .ACC_ROWS(ACC_ROWS),
-    .ACC_BANKS(ACC_BANKS), .BUS_BYTES(BUS_BYTES), .INSN_DEPTH(INSN_DEPTH),
+    .ACC_BANKS(ACC_BANKS), .BUS_BYTES(BUS_BYTES), .INSN_DEPTH(INSN_DEPTH), .FETCH_DEPTH(FETCH_DEPTH),
     .REQUANT_LANES(REQUANT_LANES)
   ) u_top (
     .clk_i(clk), .rst_ni(aresetn),

@@ -86,7 +86,7 @@ std::vector<std::string> rtl_file_list(const std::string& src) {
 std::string hex(uint64_t v) { return fmt::format("0x{:08x}", v); }
 
 struct Params {
-  unsigned dim, spad_rows, spad_banks, acc_rows, acc_banks, bus_bytes, insn_depth, requant_lanes;
+  unsigned dim, spad_rows, spad_banks, acc_rows, acc_banks, bus_bytes, insn_depth, fetch_window, requant_lanes;
 };
 
 Params params_of(const Config& c) {
@@ -97,6 +97,7 @@ Params params_of(const Config& c) {
           c.acc_banks,
           c.dram_bytes_per_cycle,
           std::max(2u, c.insn_depth),
+          c.fetch_window,
           c.output_lanes() >= c.dim ? 0 : c.output_lanes()};
 }
 
@@ -190,6 +191,7 @@ set_property -dict [list \
   CONFIG.ACC_BANKS {{{acc_banks}}} \
   CONFIG.BUS_BYTES {{{bus_bytes}}} \
   CONFIG.INSN_DEPTH {{{insn_depth}}} \
+  CONFIG.FETCH_DEPTH {{{fetch_window}}} \
   CONFIG.REQUANT_LANES {{{requant_lanes}}} \
   CONFIG.DRAM_BASE {{{dram_base_dec}}}] $accel
 
@@ -241,7 +243,7 @@ puts "wrote $proj.bit and $proj.xsa"
       fmt::arg("dram_base", hex(b.dram_base)), fmt::arg("board", b.name), fmt::arg("rtl", rtl), fmt::arg("rule", rule),
       fmt::arg("ps_config", ps_config), fmt::arg("rtl_top", p.rtl_top), fmt::arg("spad_rows", k.spad_rows),
       fmt::arg("spad_banks", k.spad_banks), fmt::arg("acc_rows", k.acc_rows), fmt::arg("acc_banks", k.acc_banks),
-      fmt::arg("bus_bytes", k.bus_bytes), fmt::arg("insn_depth", k.insn_depth), fmt::arg("dram_base_dec", b.dram_base),
+      fmt::arg("bus_bytes", k.bus_bytes), fmt::arg("insn_depth", k.insn_depth), fmt::arg("fetch_window", k.fetch_window), fmt::arg("dram_base_dec", b.dram_base),
       fmt::arg("requant_lanes", k.requant_lanes), fmt::arg("rstn", rstn), fmt::arg("gp_clk", gp_clk),
       fmt::arg("hp_clk", hp_clk), fmt::arg("data_space", data_space), fmt::arg("hp_seg", hp_seg));
 }

@@ -62,6 +62,9 @@ TEST(Config, ValidationErrorsNameTheProblem) {
             std::string::npos);
   EXPECT_NE(error_of("[dram]\nsize_mib = 8192\n").find("overflows the 32-bit DRAM address"), std::string::npos);
   EXPECT_NE(error_of("[dram]\nbytes_per_cycle = 12\n").find("bytes_per_cycle = 12 must be a power of two"), std::string::npos);
+  EXPECT_NE(error_of("[queues]\nfetch_window = 12\n").find("[queues] fetch_window = 12 must be a power of two"),
+            std::string::npos);
+  EXPECT_NE(error_of("[queues]\nfetch_window = 2\n").find("out of range [4, 256]"), std::string::npos);
   EXPECT_NE(error_of("[array\n").find("t.toml:1:"), std::string::npos);
   // Several problems are all reported at once.
   const std::string both = error_of("[scratchpad]\nbanks = 3\n[accumulator]\nbanks = 5\n");

@@ -200,6 +200,25 @@ TEST_F(TimingTest, CountersAreConsistentOnAMixedProgram) {
   EXPECT_EQ(c[isa::Counter::Cycles], last);
 }
 
+// queues.fetch_window bounds the words requested ahead of dispatch: a fetch-bound program of
+// padding-only LOADs (no DRAM data) waits one DRAM round trip per window, so a window of 4
+// takes at least a latency per 4 instructions, and 16 words overlap four such round trips.
+TEST_F(TimingTest, FetchWindowBoundsInstructionsInFlight) {
+  isa::LoadInsn pad;
+  pad.y_pad_before = 1;  // one padding row: no DRAM request, retires a cycle after it starts
+  for (int i = 0; i < 64; ++i) emit(pad);
+  cfg.fetch_window = 16;
+  const uint64_t wide = time().counters[isa::Counter::Cycles];
+  cfg.fetch_window = 4;
+  const TimingReport r = time();
+  const uint64_t narrow = r.counters[isa::Counter::Cycles];
+  EXPECT_GE(narrow, 16 * L());  // 16 windows of 4, each a round trip after the last dispatch
+  EXPECT_LT(wide, 16 * L());
+  EXPECT_EQ(r.counters[isa::Counter::FetchBytes], 64u * isa::kInsnBytes);
+  // No window ever holds more than 4 words: instruction i + 4 is dispatched a latency after i.
+  for (size_t i = 4; i < r.insns.size(); ++i) EXPECT_GE(r.insns[i].dispatch, r.insns[i - 4].dispatch + L()) << i;
+}
+
 TEST_F(TimingTest, EmptyProgramTakesNoCycles) {
   const TimingReport r = time();
   EXPECT_EQ(r.counters[isa::Counter::Cycles], 0u);

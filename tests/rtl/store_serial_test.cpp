@@ -1,5 +1,6 @@
 // The serial output path (output.requant_lanes < dim) on the whole top: the tiny design point
-// with one requant lane and 32-bit counters (the iCE40 board's systole_top) against hls::run
+// with one requant lane, a 4-word fetch window and 32-bit counters (the iCE40 board's
+// systole_top) against hls::run
 // on random valid programs. DRAM images byte for byte and the exact counters; and since the
 // serial lanes change the store unit's timing, the timing model's cycle count must stay
 // within 5% of the RTL's on average and 10% on every program (docs/timing.md, STORE; the
@@ -20,6 +21,7 @@ namespace {
 TEST(RtlStoreSerial, TinyOneLaneRandomPrograms) {
   Config cfg = load_config("tiny");
   cfg.requant_lanes = 1;
+  cfg.fetch_window = 4;
   cfg.validate();
   RtlRunner<Vtop_serial, 4> rtl(cfg);
   uint64_t insns = 0, programs = 0;
@@ -33,7 +35,7 @@ TEST(RtlStoreSerial, TinyOneLaneRandomPrograms) {
     err_sum += err, err_max = std::max(err_max, err);
     EXPECT_LE(err, 0.10) << "seed " << seed << ": hls " << d.hls_cycles << " rtl " << d.rtl_cycles << " cycles";
   }
-  std::printf("[ serial   ] tiny, 1 requant lane: %llu programs, %llu instructions identical; model cycle error mean "
+  std::printf("[ serial   ] tiny, 1 requant lane, fetch window 4: %llu programs, %llu instructions identical; model cycle error mean "
               "%.2f%% max %.2f%%\n",
               (unsigned long long)programs, (unsigned long long)insns, 100 * err_sum / double(programs), 100 * err_max);
   EXPECT_LE(err_sum / double(programs), 0.05);

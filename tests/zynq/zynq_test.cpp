@@ -142,9 +142,10 @@ TEST_P(ZynqProject, ScriptsAreCompleteAndConsistent) {
   EXPECT_EQ(set["ACC_ROWS"], cfg.acc_rows());
   EXPECT_EQ(set["BUS_BYTES"], cfg.dram_bytes_per_cycle);
   EXPECT_EQ(set["DRAM_BASE"], board.dram_base);
+  EXPECT_EQ(set["FETCH_DEPTH"], cfg.fetch_window);
   EXPECT_EQ(set["REQUANT_LANES"], cfg.output_lanes() >= cfg.dim ? 0u : cfg.output_lanes());
   EXPECT_EQ(set.size(),
-            9u);  // DIM SPAD_ROWS SPAD_BANKS ACC_ROWS ACC_BANKS BUS_BYTES INSN_DEPTH REQUANT_LANES DRAM_BASE
+            10u);  // DIM SPAD_ROWS SPAD_BANKS ACC_ROWS ACC_BANKS BUS_BYTES INSN_DEPTH FETCH_DEPTH REQUANT_LANES DRAM_BASE
   for (const auto& [name, value] : set) EXPECT_HAS(wrapper, "parameter integer " + name);
 
   // The HLS top: set_top names the function hls_top.cpp defines; the config's clock.
