@@ -8,7 +8,7 @@
 //     (B shifts right by K, so the last 32/K steps only drain R). Each emitted bit at
 //     position p is classified against s = min(shift, 63) through rel = p - s:
 //     rel < -1 sticky, rel = -1 round bit, 0..8 the low 9 bits of floor(|x*mult| / 2^s),
-//     rel >= 9 overflow.
+//     rel >= 9 overflow (rel tracked as a step count and s mod K, see q_q below).
 //   y_o (combinational from the state after the last step):
 //     m = floor + (round && (sticky || floor[0]))   half to even, on the magnitude
 //     q = sign ? -min(m, 256) : min(m, 256)
@@ -33,9 +33,24 @@ module systole_requant_lane #(
   output logic [7:0]  y_o
 );
 
-  // Operand registers and the product walk.
+  localparam int unsigned Rw  = (K > 1) ? $clog2(K) : 1;
+  // q_q runs from -floor(63 / K) to 64 / K; steps with q_q < -1 hold only sticky bits, steps
+  // with q_q > Qhi only overflow bits (K * q_q - r_q > 8).
+  localparam int unsigned Qw  = $clog2(64 / K + 1) + 1;
+  localparam int          Qhi = (8 + K) / K;
+  localparam int          Ki  = K;
+  localparam logic signed [Qw-1:0] QMinus1 = -1;
+  localparam logic signed [Qw-1:0] QHigh   = Qw'(Qhi);
+
+  // Operand registers and the product walk. The step holds product bits K * q_q - r_q + m
+  // relative to s (m = 0 .. K-1), with q_q = step - floor(s / K) and r_q = s mod K: bit i of
+  // the floor (rel = i) is part[(i + r_q) mod K] in the step with q_q = (i + r_q) / K, and the
+  // round bit (rel = -1) part[(r_q - 1) mod K] in the step with q_q = (r_q == 0) ? -1 : 0,
+  // so each is one K:1 select and one compare of q_q with a small value (rather than a
+  // compare of every emitted bit's position with every floor position).
   logic [31:0]       a_q, a_d, b_q, b_d, r_q, r_d;
-  logic signed [7:0] rel_q, rel_d;
+  logic signed [Qw-1:0] q_q, q_d;
+  logic [Rw-1:0]     rr_q, rr_d;
   logic              neg_q, neg_d, sticky_q, sticky_d, rbit_q, rbit_d, ovf_q, ovf_d;
   logic [8:0]        fl_q, fl_d;
   logic [7:0]        zp_q, zp_d, lo_q, lo_d, hi_q, hi_d;
@@ -43,13 +58,16 @@ module systole_requant_lane #(
   logic signed [32:0] sum;
   logic [31:0]        x;
   logic [31+K:0]      part;
-  logic signed [7:0]  pos;
+  logic [5:0]         sh;
+  logic [4:0]         idx;
+  int                 rv;
 
   always_comb begin
     a_d      = a_q;
     b_d      = b_q;
     r_d      = r_q;
-    rel_d    = rel_q;
+    q_d      = q_q;
+    rr_d     = rr_q;
     neg_d    = neg_q;
     sticky_d = sticky_q;
     rbit_d   = rbit_q;
@@ -61,7 +79,9 @@ module systole_requant_lane #(
     sum      = $signed({acc_i[31], acc_i}) + $signed({bias_i[31], bias_i});
     x        = sum[31:0];
     part     = (32 + K)'(r_q) + (32 + K)'(a_q) * (32 + K)'(b_q[K-1:0]);
-    pos      = '0;
+    sh       = (shift_i > 8'd63) ? 6'd63 : shift_i[5:0];
+    idx      = '0;
+    rv       = 32'(rr_q);
     if (setup_i) begin
       // sat32(acc + bias), then magnitudes (|INT32_MIN| = 2^31 fits 32 unsigned bits).
       if (sum[32] != sum[31]) begin
@@ -70,7 +90,8 @@ module systole_requant_lane #(
       a_d      = x[31] ? (~x + 32'd1) : x;
       b_d      = mult_i[31] ? (~mult_i + 32'd1) : mult_i;
       r_d      = '0;
-      rel_d    = (shift_i > 8'd63) ? -8'sd63 : -$signed({2'b00, shift_i[5:0]});
+      q_d      = -$signed(Qw'(32'(sh) / K));
+      rr_d     = Rw'(32'(sh) % K);
       neg_d    = x[31] ^ mult_i[31];
       sticky_d = 1'b0;
       rbit_d   = 1'b0;
@@ -82,21 +103,34 @@ module systole_requant_lane #(
     end else if (step_i) begin
       r_d   = part[31+K:K];
       b_d   = b_q >> K;
-      rel_d = rel_q + 8'(K);
-      for (int unsigned m = 0; m < K; m++) begin
-        pos = rel_q + 8'(m);
-        if (pos < -8'sd1) begin
+      q_d   = q_q + Qw'(1);
+      // Bit m is at rel = K * q_q + m - r_q: sticky below -1, overflow above 8; for the few
+      // q_q in between, a compare of r_q with a constant.
+      for (int m = 0; m < Ki; m++) begin
+        if (q_q < QMinus1) begin
           sticky_d = sticky_d | part[m];
-        end else if (pos == -8'sd1) begin
-          rbit_d = part[m];
-        end else if (pos > 8'sd8) begin
+        end else if (q_q > QHigh) begin
           ovf_d = ovf_d | part[m];
         end else begin
-          for (int unsigned i = 0; i < 9; i++) begin
-            if (pos == 8'(i)) begin
-              fl_d[i] = part[m];
+          for (int qa = -1; qa <= Qhi; qa++) begin
+            if (q_q == Qw'(qa)) begin
+              if (rv > Ki * qa + m + 1) begin
+                sticky_d = sticky_d | part[m];
+              end
+              if (Ki * qa + m - 8 > rv) begin
+                ovf_d = ovf_d | part[m];
+              end
             end
           end
+        end
+      end
+      if (q_q == ((rr_q == '0) ? QMinus1 : Qw'(0))) begin
+        rbit_d = part[(32'(rr_q) + K - 1) % K];
+      end
+      for (int unsigned i = 0; i < 9; i++) begin
+        idx = 5'(i) + 5'(rr_q);
+        if (q_q == Qw'(32'(idx) / K)) begin
+          fl_d[i] = part[32'(idx) % K];
         end
       end
     end
@@ -106,7 +140,8 @@ module systole_requant_lane #(
     a_q      <= a_d;
     b_q      <= b_d;
     r_q      <= r_d;
-    rel_q    <= rel_d;
+    q_q      <= q_d;
+    rr_q     <= rr_d;
     neg_q    <= neg_d;
     sticky_q <= sticky_d;
     rbit_q   <= rbit_d;

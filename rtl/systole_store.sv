@@ -30,7 +30,18 @@ module systole_store #(
   localparam int unsigned LoW      = (BUS_BYTES > 1) ? $clog2(BUS_BYTES) : 1,
   localparam int unsigned RowB     = DIM * 4,
   localparam int unsigned RqW      = $clog2(RQ_DEPTH),
-  localparam int unsigned RfW      = 17 + 1 + 32 + 32,   // retire record: bursts, push_prev, index, dram_addr
+  // Row counts and accumulator rows of a started STORE are <= ACC_ROWS (the range check at the
+  // start faults anything larger), so they fit AccCw bits; the write responses not yet
+  // retired belong to the at most RF_DEPTH recorded STOREs, <= RF_DEPTH * ACC_ROWS.
+  localparam int unsigned AccCw    = $clog2(ACC_ROWS + 1),
+  localparam int unsigned AckW     = $clog2(RF_DEPTH * ACC_ROWS + 1),
+  localparam int unsigned RfW      = AccCw + 1 + 32 + 32,   // retire record: bursts, push_prev, index, dram_addr
+  localparam int unsigned NbW      = $clog2(RowB + 1),      // bytes of a row: <= 4 * DIM (raw)
+  // Bus words a row spans: its low address bits (< 2^LoW) plus its bytes, rounded up.
+  localparam int unsigned MaxBeats = ((1 << LoW) - 1 + RowB + BUS_BYTES - 1) / BUS_BYTES,
+  localparam int unsigned BtW      = $clog2(MaxBeats + 1),
+  localparam int unsigned NWords   = (RowB + BUS_BYTES - 1) / BUS_BYTES,   // bus words of a buffered row
+  localparam int unsigned WsW      = (NWords > 1) ? $clog2(NWords) : 1,
   localparam int unsigned Lanes    = (REQUANT_LANES == 0 || REQUANT_LANES >= DIM) ? DIM : REQUANT_LANES,
   localparam bit          Serial   = (Lanes < DIM),
   localparam int unsigned Per      = DIM / Lanes,        // elements per lane and row
@@ -83,21 +94,24 @@ module systole_store #(
 
   // ---------------------------------------------------------------- reader
   state_e          state_q, state_d;
-  logic [15:0]     acc_q, acc_d;               // accumulator row of the next read
-  logic [15:0]     left_q, left_d;             // rows still to read
-  logic [15:0]     pacc_q, pacc_d;             // parameter row of the next read
+  logic [AccCw-1:0] acc_q, acc_d;              // accumulator row of the next read
+  logic [AccCw-1:0] left_q, left_d;            // rows still to read
+  logic [AccCw-1:0] pacc_q, pacc_d;            // parameter row of the next read
   logic [1:0]      p_q, p_d;
-  logic [31:0]     addr_q, addr_d;             // DRAM address of the next row read
+  // DRAM address of the oldest row read and not yet pushed into the row buffer: it advances
+  // by the stride when that row is pushed. Rows are pushed in read order and at most one is
+  // between its read and its push (a requantized row holds the reader until it is pushed), and
+  // a new STORE starts only when no row is in flight or in the cycle of the last one's push,
+  // so addr_q, nb_q and raw_q are the pushed row's in its push cycle.
+  logic [31:0]     addr_q, addr_d;
   logic [19:0]     stride_q, stride_d;
-  logic [8:0]      nb_q, nb_d;                 // bytes per row
+  logic [NbW-1:0]  nb_q, nb_d;                 // bytes per row
   logic            raw_q, raw_d;
-  logic [7:0]      fault_code_q, fault_code_d;
+  logic            fault_oor_q, fault_oor_d;   // the fault: 1 SRAM out of range, 0 bad field
   logic [31:0]     fault_idx_q, fault_idx_d;
   // Read issued last cycle: its data is on acc_rdata_i now.
-  logic            cap_q, cap_d, cap_raw_q, cap_raw_d;
+  logic            cap_q, cap_d;
   logic [1:0]      pcap_q, pcap_d;             // parameter row captured now (0: none, 1 + row)
-  logic [31:0]     cap_addr_q, cap_addr_d;
-  logic [8:0]      cap_nb_q, cap_nb_d;
   logic [DIM*32-1:0] bias_q, bias_d, mult_q, mult_d;
   // The parameter word's fields per channel (systole_isa_pkg::param_word_t, split at capture).
   logic [DIM*8-1:0]  shift_q, shift_d, zp_q, zp_d, lo_q, lo_d, hi_q, hi_d;
@@ -107,30 +121,34 @@ module systole_store #(
   logic [RfW-1:0]  rf_out;
 
   // ---------------------------------------------------------------- row buffer and writer
-  logic [RowB*8-1:0] rows_q [RQ_DEPTH];
+  // A buffered row as NWords bus words (the last one zero-padded when BUS_BYTES does not
+  // divide the row).
+  logic [NWords*BusW-1:0] rows_q [RQ_DEPTH];
+  logic [NWords*BusW-1:0] row_in;
   logic [31:0]       raddr_q [RQ_DEPTH];
-  logic [8:0]        rnb_q [RQ_DEPTH];
+  logic [NbW-1:0]    rnb_q [RQ_DEPTH];
   logic [RqW-1:0]    wptr_q, wptr_d, qptr_q, qptr_d, rptr_q, rptr_d;
   logic [RqW:0]      cnt_q, cnt_d, reqd_q, reqd_d;   // rows buffered; of them requested
-  logic [7:0]        beat_q, beat_d;
-  logic [16:0]       acked_q, acked_d;                // write responses not yet retired
+  logic [BtW-1:0]    beat_q, beat_d;
+  logic [AckW-1:0]   acked_q, acked_d;                // write responses not yet retired
   logic              berr_q, berr_d;
-  logic              push, req_fire, pop, b_fire;
+  logic              push, req_fire, pop, b_fire, w_fire;
   logic [31:0]       q_addr, h_addr;
-  logic [8:0]        q_nb, h_nb;
-  logic [7:0]        q_beats, h_beats;
+  logic [NbW-1:0]    q_nb, h_nb;
+  logic [BtW-1:0]    q_beats, h_beats;
   logic [LoW-1:0]    h_lo;
-  logic [RowB*8-1:0] h_row;
+  logic [NWords*BusW-1:0] h_row;
+  logic [BusW-1:0]   w_cur, w_prev_q;                 // head row's bus word beat_q; beat_q - 1
+  logic [WsW-1:0]    w_sel;
 
   // Serial output path: busy from the capture of a row to its push (eng_last).
   logic            eng_busy, eng_last, eng_ok;
   logic [DIM*8-1:0] eng_row;
-  logic [31:0]     eng_addr;
-  logic [8:0]      eng_nb;
 
   assign tok_ok = !insn_i.pop_prev || tok_prev_avail_i;
   assign eng_ok = !eng_busy || eng_last;
   assign room   = (32'(cnt_q) + 32'(cap_q || eng_busy) < RQ_DEPTH);
+  assign push   = (cap_q && (raw_q || !Serial)) || eng_last;
 
   // Output path, one systole_requant::requant per output channel. Called only inside the
   // row buffer's write (below): a Verilated model then evaluates the DIM requantizers only in
@@ -156,13 +174,10 @@ module systole_store #(
     stride_d     = stride_q;
     nb_d         = nb_q;
     raw_d        = raw_q;
-    fault_code_d = fault_code_q;
+    fault_oor_d  = fault_oor_q;
     fault_idx_d  = fault_idx_q;
     cap_d        = 1'b0;
-    cap_raw_d    = raw_q;
     pcap_d       = '0;
-    cap_addr_d   = addr_q;
-    cap_nb_d     = nb_q;
     insn_ready_o   = 1'b0;
     tok_prev_pop_o = 1'b0;
     acc_re_o       = 1'b0;
@@ -171,6 +186,9 @@ module systole_store #(
     wait_o         = 1'b0;
     s_err          = 1'b0;
     s_code         = systole_isa_pkg::ErrNone;
+    if (push) begin
+      addr_d = addr_q + 32'(stride_q);
+    end
 
     unique case (state_q)
       SIdle: begin
@@ -178,24 +196,26 @@ module systole_store #(
           start          = 1'b1;
           insn_ready_o   = 1'b1;
           tok_prev_pop_o = insn_i.pop_prev;
-          acc_d          = insn_i.acc_addr;
-          left_d         = (insn_i.x_size == '0) ? '0 : insn_i.y_size;
-          pacc_d         = insn_i.param_addr;
+          // Truncations exact unless the STORE faults (then nothing is read): x_size <= DIM,
+          // acc_addr + y_size <= ACC_ROWS, param_addr + ParamRows <= ACC_ROWS when read.
+          acc_d          = AccCw'(insn_i.acc_addr);
+          left_d         = (insn_i.x_size == '0) ? '0 : AccCw'(insn_i.y_size);
+          pacc_d         = AccCw'(insn_i.param_addr);
           p_d            = '0;
           addr_d         = insn_i.dram_addr;
           stride_d       = insn_i.dram_stride;
-          nb_d           = insn_i.raw ? ({1'b0, insn_i.x_size} << 2) : 9'(insn_i.x_size);
+          nb_d           = insn_i.raw ? NbW'({insn_i.x_size, 2'b00}) : NbW'(insn_i.x_size);
           raw_d          = insn_i.raw;
           fault_idx_d    = insn_idx_i;
           if (32'(insn_i.x_size) > DIM) begin
-            fault_code_d = systole_isa_pkg::ErrBadField;
+            fault_oor_d  = 1'b0;
             state_d      = SFault;
           end else if ((32'(insn_i.acc_addr) + 32'(insn_i.y_size) > ACC_ROWS) ||
                        (!insn_i.raw && (insn_i.y_size != '0) &&
                         (32'(insn_i.param_addr) + systole_isa_pkg::ParamRows > ACC_ROWS))) begin
-            fault_code_d = systole_isa_pkg::ErrSramOutOfRange;
+            fault_oor_d  = 1'b1;
             state_d      = SFault;
-          end else if (left_d == '0) begin
+          end else if ((insn_i.x_size == '0) || (insn_i.y_size == '0)) begin
             state_d = SIdle;
           end else if (insn_i.raw) begin
             state_d = SRows;
@@ -209,7 +229,7 @@ module systole_store #(
       SParam: begin
         acc_re_o    = 1'b1;
         acc_raddr_o = AccAw'(pacc_q);
-        pacc_d      = pacc_q + 16'd1;
+        pacc_d      = pacc_q + AccCw'(1);
         p_d         = p_q + 2'd1;
         pcap_d      = p_q + 2'd1;
         if (p_q == 2'(systole_isa_pkg::ParamRows - 1)) begin
@@ -220,10 +240,9 @@ module systole_store #(
         if (room && eng_ok) begin
           acc_re_o = 1'b1;
           cap_d    = 1'b1;
-          acc_d    = acc_q + 16'd1;
-          addr_d   = addr_q + 32'(stride_q);
-          left_d   = left_q - 16'd1;
-          if (left_q == 16'd1) begin
+          acc_d    = acc_q + AccCw'(1);
+          left_d   = left_q - AccCw'(1);
+          if (left_q == AccCw'(1)) begin
             state_d = SIdle;
           end
         end
@@ -232,7 +251,7 @@ module systole_store #(
         // Report once every earlier STORE has retired (their faults come first).
         if (!rf_valid && !berr_q) begin
           s_err   = 1'b1;
-          s_code  = fault_code_q;
+          s_code  = fault_oor_q ? systole_isa_pkg::ErrSramOutOfRange : systole_isa_pkg::ErrBadField;
           state_d = SErr;
         end
       end
@@ -276,7 +295,8 @@ module systole_store #(
     .rst_ni,
     .in_valid_i  (start && (state_d != SFault)),
     .in_ready_o  (rf_ready),
-    .in_data_i   ({insn_i.dram_addr, insn_idx_i, insn_i.push_prev, (insn_i.x_size == '0) ? 17'd0 : 17'(insn_i.y_size)}),
+    .in_data_i   ({insn_i.dram_addr, insn_idx_i, insn_i.push_prev,
+                   (insn_i.x_size == '0) ? AccCw'(0) : AccCw'(insn_i.y_size)}),
     .out_valid_o (rf_valid),
     .out_ready_i (rf_pop),
     .out_data_o  (rf_out),
@@ -287,23 +307,23 @@ module systole_store #(
   assign unused_store = ^{rf_count, insn_i.opcode, insn_i.pop_next, insn_i.push_next, h_addr[31:LoW], insn_i.spare};
 
   // ---------------------------------------------------------------- writer
-  assign push    = (cap_q && (cap_raw_q || !Serial)) || eng_last;
   assign q_addr  = raddr_q[qptr_q];
   assign q_nb    = rnb_q[qptr_q];
-  assign q_beats = 8'((32'(q_addr[LoW-1:0]) + 32'(q_nb) + BUS_BYTES - 1) / BUS_BYTES);
+  assign q_beats = BtW'((32'(q_addr[LoW-1:0]) + 32'(q_nb) + BUS_BYTES - 1) / BUS_BYTES);
   assign h_addr  = raddr_q[rptr_q];
   assign h_nb    = rnb_q[rptr_q];
   assign h_lo    = h_addr[LoW-1:0];
-  assign h_beats = 8'((32'(h_lo) + 32'(h_nb) + BUS_BYTES - 1) / BUS_BYTES);
+  assign h_beats = BtW'((32'(h_lo) + 32'(h_nb) + BUS_BYTES - 1) / BUS_BYTES);
   assign b_fire  = b_valid_i;
   assign h_row   = rows_q[rptr_q];
 
   assign req_valid_o = (reqd_q != cnt_q) && !berr_q;
   assign w_valid_o   = (reqd_q != '0);
+  assign w_fire      = w_valid_o && w_ready_i;
 
   always_comb begin
     req_fire    = req_valid_o && req_ready_i;
-    pop         = w_valid_o && w_ready_i && (beat_q == h_beats - 8'd1);
+    pop         = w_fire && (beat_q == h_beats - BtW'(1));
     wptr_d      = wptr_q + RqW'(push);
     qptr_d      = qptr_q + RqW'(req_fire);
     rptr_d      = rptr_q + RqW'(pop);
@@ -311,8 +331,8 @@ module systole_store #(
     reqd_d      = reqd_q + (RqW + 1)'(req_fire) - (RqW + 1)'(pop);
     beat_d      = beat_q;
     wr_bytes_o  = '0;
-    if (w_valid_o && w_ready_i) begin
-      beat_d = beat_q + 8'd1;
+    if (w_fire) begin
+      beat_d = beat_q + BtW'(1);
       if (pop) begin
         beat_d     = '0;
         wr_bytes_o = 16'(h_nb);
@@ -320,9 +340,18 @@ module systole_store #(
     end
   end
 
-  // Beat b of the head row: byte j is row byte b*BUS_BYTES + j - lo when inside the row.
-  logic [31:0] bi;
+  // Beat b of the head row: byte j is row byte b*BUS_BYTES + j - lo when inside the row, that
+  // is byte j - lo of the row's bus word b (j >= lo) or byte BUS_BYTES + j - lo of word b - 1
+  // (j < lo): one bus word selected from the buffer (w_cur) and the previous beat's word
+  // (w_prev_q, loaded at every accepted beat; unused in beat 0, where j < lo is outside the
+  // row), aligned by a lo-byte funnel shift, instead of a row-wide byte select per bus byte.
+  // Word b >= NWords is only read for bytes past the row (masked).
+  assign w_sel = WsW'(beat_q);
+  assign w_cur = h_row[BusW*w_sel +: BusW];
+  logic [31:0]        bi;
+  logic [2*BusW-1:0]  w_pair;
   always_comb begin
+    w_pair   = {w_cur, w_prev_q} >> (8 * (BUS_BYTES - 32'(h_lo)));
     w_data_o = '0;
     w_strb_o = '0;
     bi       = '0;
@@ -331,9 +360,25 @@ module systole_store #(
         bi = 32'(beat_q) * BUS_BYTES + j - 32'(h_lo);
         if ((32'(beat_q) * BUS_BYTES + j >= 32'(h_lo)) && (bi < 32'(h_nb))) begin
           w_strb_o[j]         = 1'b1;
-          w_data_o[8*j +: 8]  = h_row[8 * (bi % RowB) +: 8];
+          w_data_o[8*j +: 8]  = w_pair[8*j +: 8];
         end
       end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (w_fire) begin
+      w_prev_q <= w_cur;
+    end
+  end
+
+  // The row pushed now: the raw row, the requantized row (DIM combinational requantizers) or
+  // the serial output path's row. Bytes past a requantized row (>= DIM) are never written to
+  // the bus (their strobes are off), so they keep the accumulator data.
+  always_comb begin
+    row_in = (NWords * BusW)'(acc_rdata_i);
+    if (Serial && !(cap_q && raw_q)) begin
+      row_in[DIM*8-1:0] = eng_row;
     end
   end
 
@@ -341,19 +386,13 @@ module systole_store #(
   // here).
   always_ff @(posedge clk_i) begin
     if (push) begin
-      if (eng_last) begin
-        rows_q[wptr_q]  <= (RowB * 8)'(eng_row);
-        raddr_q[wptr_q] <= eng_addr;
-        rnb_q[wptr_q]   <= eng_nb;
+      if (!Serial && !raw_q) begin
+        rows_q[wptr_q] <= (NWords * BusW)'(requant_row(acc_rdata_i));
       end else begin
-        if (cap_raw_q) begin
-          rows_q[wptr_q] <= acc_rdata_i;
-        end else begin
-          rows_q[wptr_q] <= requant_row(acc_rdata_i);
-        end
-        raddr_q[wptr_q] <= cap_addr_q;
-        rnb_q[wptr_q]   <= cap_nb_q;
+        rows_q[wptr_q] <= row_in;
       end
+      raddr_q[wptr_q] <= addr_q;
+      rnb_q[wptr_q]   <= nb_q;
     end
   end
 
@@ -370,12 +409,10 @@ module systole_store #(
     logic [Sw-1:0]     st_q, st_d;
     logic [DIM*32-1:0] crow_q, crow_d;
     logic [DIM*8-1:0]  orow_q, orow_d, fin_row;
-    logic [31:0]       ea_q, ea_d;
-    logic [8:0]        enb_q, enb_d;
     logic              setup, step, capture;
     logic [7:0]        y [Lanes];
 
-    assign capture = cap_q && !cap_raw_q;
+    assign capture = cap_q && !raw_q;
     assign setup   = busy_q && (st_q == '0) && (32'(j_q) < Per);
     assign step    = busy_q && (st_q != '0);
 
@@ -418,15 +455,11 @@ module systole_store #(
       st_d   = st_q;
       crow_d = crow_q;
       orow_d = fin_row;
-      ea_d = ea_q;
-      enb_d   = enb_q;
       if (capture) begin
         busy_d = 1'b1;
         j_d    = '0;
         st_d   = '0;
         crow_d = acc_rdata_i;
-        ea_d = cap_addr_q;
-        enb_d   = cap_nb_q;
       end else if (busy_q) begin
         if (st_q == '0) begin
           if (32'(j_q) == Per) begin
@@ -459,35 +492,29 @@ module systole_store #(
     always_ff @(posedge clk_i) begin
       crow_q <= crow_d;
       orow_q <= orow_d;
-      ea_q <= ea_d;
-      enb_q   <= enb_d;
     end
 
     assign eng_busy = busy_q || capture;
     assign eng_last = busy_q && (st_q == '0) && (32'(j_q) == Per);
     assign eng_row  = fin_row;
-    assign eng_addr = ea_q;
-    assign eng_nb   = enb_q;
   end else begin : g_comb
     assign eng_busy = 1'b0;
     assign eng_last = 1'b0;
     assign eng_row  = '0;
-    assign eng_addr = '0;
-    assign eng_nb   = '0;
   end
 
   // Retirement in order: the head record retires once all its responses are in.
   always_comb begin
-    acked_d         = acked_q + 17'(b_fire);
+    acked_d         = acked_q + AckW'(b_fire);
     rf_pop          = 1'b0;
     retire_o        = 1'b0;
     tok_prev_push_o = 1'b0;
     berr_d          = berr_q || (b_fire && b_err_i);
-    if (rf_valid && !berr_d && (acked_d >= rf_out[16:0])) begin
+    if (rf_valid && !berr_d && (acked_d >= AckW'(rf_out[AccCw-1:0]))) begin
       rf_pop          = 1'b1;
       retire_o        = 1'b1;
-      tok_prev_push_o = rf_out[17];
-      acked_d         = acked_d - rf_out[16:0];
+      tok_prev_push_o = rf_out[AccCw];
+      acked_d         = acked_d - AckW'(rf_out[AccCw-1:0]);
     end
   end
 
@@ -502,13 +529,10 @@ module systole_store #(
       stride_q     <= '0;
       nb_q         <= '0;
       raw_q        <= 1'b0;
-      fault_code_q <= '0;
+      fault_oor_q  <= 1'b0;
       fault_idx_q  <= '0;
       cap_q        <= 1'b0;
-      cap_raw_q    <= 1'b0;
       pcap_q       <= '0;
-      cap_addr_q   <= '0;
-      cap_nb_q     <= '0;
       bias_q       <= '0;
       mult_q       <= '0;
       shift_q      <= '0;
@@ -533,13 +557,10 @@ module systole_store #(
       stride_q     <= stride_d;
       nb_q         <= nb_d;
       raw_q        <= raw_d;
-      fault_code_q <= fault_code_d;
+      fault_oor_q  <= fault_oor_d;
       fault_idx_q  <= fault_idx_d;
       cap_q        <= cap_d;
-      cap_raw_q    <= cap_raw_d;
       pcap_q       <= pcap_d;
-      cap_addr_q   <= cap_addr_d;
-      cap_nb_q     <= cap_nb_d;
       bias_q       <= bias_d;
       mult_q       <= mult_d;
       shift_q      <= shift_d;
@@ -558,16 +579,16 @@ module systole_store #(
   end
 
   assign req_addr_o  = {q_addr[31:LoW], {LoW{1'b0}}};
-  assign req_beats_o = q_beats;
-  assign w_last_o    = (beat_q == h_beats - 8'd1);
+  assign req_beats_o = 8'(q_beats);
+  assign w_last_o    = (beat_q == h_beats - BtW'(1));
   assign b_ready_o   = 1'b1;
   assign idle_o      = (state_q == SIdle) && !cap_q && (cnt_q == '0) && !rf_valid && !eng_busy;
   assign busy_o      = start || (state_q == SParam) || (state_q == SRows) || cap_q || (cnt_q != '0) ||
                        rf_valid || eng_busy;
   assign err_o       = s_err || (b_fire && b_err_i && !berr_q);
   assign err_code_o  = s_err ? s_code : systole_isa_pkg::ErrDmaBusError;
-  assign err_idx_o   = s_err ? fault_idx_q : rf_out[49:18];
-  assign err_addr_o  = rf_out[81:50];
+  assign err_idx_o   = s_err ? fault_idx_q : rf_out[AccCw+32:AccCw+1];
+  assign err_addr_o  = rf_out[AccCw+64:AccCw+33];
 
 `ifndef SYNTHESIS
   a_store_acc_row: assert property (@(posedge clk_i) disable iff (!rst_ni)
