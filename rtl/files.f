@@ -17,4 +17,5 @@ systole_execute.sv
 systole_store.sv
 systole_mem_arb.sv
 systole_csr.sv
+systole_run_ctl.sv
 systole_top.sv

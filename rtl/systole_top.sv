@@ -1,15 +1,10 @@
 // Systole accelerator top: CSR slave, fetch, the load / execute / store units with their
 // instruction queues and dependency tokens, scratchpad, accumulator and the memory master.
 //
-// Run control (docs/rtl.md): ctrl.start flushes the core (one reset cycle for every unit,
-// queue and token counter), then fetch starts. The run is done when every instruction is
-// dispatched, every queue is empty, every unit is idle and no burst is outstanding. On the
-// first error (illegal opcode, on-chip address out of range, bad field, bus error) the top
-// records code and instruction index, stops new bus requests, waits for outstanding bursts
-// to finish, then flushes the core: status = done | error. ctrl.reset does the same
-// without recording an error and clears the status. A DMA error (an error beat or write
-// response) also records the requester and DRAM address (status.dma_error, error_unit,
-// error_addr). Assertions on the handshakes between the units and on the DRAM port are
+// Run control (systole_run_ctl, docs/rtl.md): ctrl.start flushes the core, then fetch starts;
+// the run is done when every instruction is dispatched, every queue is empty, every unit is
+// idle and no burst is outstanding; the first error is recorded and ends the run after the
+// outstanding bursts. Assertions on the handshakes between the units and on the DRAM port are
 // checked by Verilator --assert (not synthesized).
 module systole_top #(
   parameter int unsigned DIM        = 4,
@@ -74,15 +69,11 @@ module systole_top #(
   localparam int unsigned QW    = InsnW + 32;   // queue entry: instruction + index
   localparam int unsigned QCw   = $clog2(INSN_DEPTH + 1);
 
-  typedef enum logic [2:0] {CIdle, CFlush, CRelease, CGo, CRun, CDrain} ctl_e;
-
   // ---------------------------------------------------------------- run control
-  ctl_e        ctl_q, ctl_d;
-  logic        flush_q, flush_d, sreset_q, sreset_d, to_idle_q, to_idle_d;
-  logic        done_q, done_d, error_q, error_d;
-  logic [7:0]  err_code_q, err_code_d;
-  logic [31:0] err_insn_q, err_insn_d;
-  logic        core_rst_n;
+  logic        core_rst_n, busy, done, error;
+  logic [2:0]  ctl_state;
+  logic [7:0]  err_code;
+  logic [31:0] err_insn, err_unit, err_addr;
   logic        start, soft_reset, irq_en, halt, quiet, fetch_start;
   logic [31:0] insn_base, insn_count;
 
@@ -92,160 +83,49 @@ module systole_top #(
   logic [7:0]  f_err_code, l_err_code, e_err_code, s_err_code, f_bytes;
   logic [31:0] f_err_idx, l_err_idx, e_err_idx, s_err_idx;
   logic [31:0] f_err_addr, l_err_addr, s_err_addr;
-  logic [31:0] err_unit_q, err_unit_d, err_addr_q, err_addr_d, any_unit, any_addr;
   logic [15:0] l_rd_bytes, s_wr_bytes;
-  logic        any_err, all_idle;
-  logic [7:0]  any_code;
-  logic [31:0] any_idx;
-
-  // First error wins; within one cycle the order fetch, load, execute, store.
-  always_comb begin
-    any_err  = f_err || l_err || e_err || s_err;
-    any_code = s_err_code;
-    any_idx  = s_err_idx;
-    any_unit = systole_isa_pkg::MemIdStore | (32'd1 << systole_isa_pkg::BitErrorUnitWrite);
-    any_addr = s_err_addr;
-    if (e_err) begin
-      any_code = e_err_code;
-      any_idx  = e_err_idx;
-    end
-    if (l_err) begin
-      any_code = l_err_code;
-      any_idx  = l_err_idx;
-      any_unit = systole_isa_pkg::MemIdLoad;
-      any_addr = l_err_addr;
-    end
-    if (f_err) begin
-      any_code = f_err_code;
-      any_idx  = f_err_idx;
-      any_unit = systole_isa_pkg::MemIdFetch;
-      any_addr = f_err_addr;
-    end
-  end
-
-  // Where a DMA error happened: recorded with the error code, cleared with it, zero for
-  // other errors.
-  always_comb begin
-    err_unit_d = err_unit_q;
-    err_addr_d = err_addr_q;
-    if ((ctl_q == CRun) && !soft_reset && any_err) begin
-      err_unit_d = any_unit;
-      err_addr_d = any_addr;
-    end
-    if (err_code_d != systole_isa_pkg::ErrDmaBusError) begin
-      err_unit_d = '0;
-      err_addr_d = '0;
-    end
-  end
+  logic        all_idle;
 
   logic q_ld_valid, q_ex_valid, q_st_valid;   // unit queues non-empty
   assign all_idle = f_done && f_idle && !q_ld_valid && !q_ex_valid && !q_st_valid &&
                     l_idle && e_idle && s_idle && quiet;
 
-  always_comb begin
-    ctl_d       = ctl_q;
-    flush_d     = 1'b0;
-    sreset_d    = sreset_q;
-    to_idle_d   = to_idle_q;
-    done_d      = done_q;
-    error_d     = error_q;
-    err_code_d  = err_code_q;
-    err_insn_d  = err_insn_q;
-    fetch_start = 1'b0;
-    halt        = 1'b0;
-
-    unique case (ctl_q)
-      CIdle: begin
-        if (soft_reset || start) begin
-          done_d     = 1'b0;
-          error_d    = 1'b0;
-          err_code_d = systole_isa_pkg::ErrNone;
-          err_insn_d = '0;
-          to_idle_d  = soft_reset;
-          ctl_d      = CFlush;
-        end
-      end
-      CFlush: begin
-        flush_d = 1'b1;
-        ctl_d   = CRelease;
-      end
-      CRelease: begin
-        ctl_d     = to_idle_q ? CIdle : CGo;
-        to_idle_d = 1'b0;
-        sreset_d  = 1'b0;
-      end
-      CGo: begin
-        fetch_start = 1'b1;
-        ctl_d       = CRun;
-      end
-      CRun: begin
-        if (soft_reset) begin
-          sreset_d = 1'b1;
-          ctl_d    = CDrain;
-        end else if (any_err) begin
-          error_d    = 1'b1;
-          err_code_d = any_code;
-          err_insn_d = any_idx;
-          ctl_d      = CDrain;
-        end else if (all_idle) begin
-          done_d = 1'b1;
-          ctl_d  = CIdle;
-        end
-      end
-      CDrain: begin
-        // No new bus requests; outstanding bursts complete, then the core is flushed.
-        halt = 1'b1;
-        if (soft_reset) begin
-          sreset_d = 1'b1;
-        end
-        if (quiet) begin
-          if (sreset_q || soft_reset) begin
-            done_d     = 1'b0;
-            error_d    = 1'b0;
-            err_code_d = systole_isa_pkg::ErrNone;
-            err_insn_d = '0;
-          end else begin
-            done_d = 1'b1;
-          end
-          to_idle_d = 1'b1;
-          ctl_d     = CFlush;
-        end
-      end
-      default: begin
-        ctl_d = CIdle;
-      end
-    endcase
-  end
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      ctl_q      <= CIdle;
-      flush_q    <= 1'b0;
-      sreset_q   <= 1'b0;
-      to_idle_q  <= 1'b0;
-      done_q     <= 1'b0;
-      error_q    <= 1'b0;
-      err_code_q <= systole_isa_pkg::ErrNone;
-      err_insn_q <= '0;
-      err_unit_q <= '0;
-      err_addr_q <= '0;
-    end else begin
-      ctl_q      <= ctl_d;
-      flush_q    <= flush_d;
-      sreset_q   <= sreset_d;
-      to_idle_q  <= to_idle_d;
-      done_q     <= done_d;
-      error_q    <= error_d;
-      err_code_q <= err_code_d;
-      err_insn_q <= err_insn_d;
-      err_unit_q <= err_unit_d;
-      err_addr_q <= err_addr_d;
-    end
-  end
-
-  // The core (everything but the CSR block and this control) is reset by a flush; driven
-  // from a flop, so glitch-free.
-  assign core_rst_n = rst_ni && !flush_q;
+  systole_run_ctl u_run_ctl (
+    .clk_i,
+    .rst_ni,
+    .start_i       (start),
+    .soft_reset_i  (soft_reset),
+    .all_idle_i    (all_idle),
+    .quiet_i       (quiet),
+    .f_err_i       (f_err),
+    .f_err_code_i  (f_err_code),
+    .f_err_idx_i   (f_err_idx),
+    .f_err_addr_i  (f_err_addr),
+    .l_err_i       (l_err),
+    .l_err_code_i  (l_err_code),
+    .l_err_idx_i   (l_err_idx),
+    .l_err_addr_i  (l_err_addr),
+    .e_err_i       (e_err),
+    .e_err_code_i  (e_err_code),
+    .e_err_idx_i   (e_err_idx),
+    .s_err_i       (s_err),
+    .s_err_code_i  (s_err_code),
+    .s_err_idx_i   (s_err_idx),
+    .s_err_addr_i  (s_err_addr),
+    .core_rst_no   (core_rst_n),
+    .fetch_start_o (fetch_start),
+    .halt_o        (halt),
+    .busy_o        (busy),
+    .state_o       (ctl_state),
+    .done_o        (done),
+    .error_o       (error),
+    .err_code_o    (err_code),
+    .err_insn_o    (err_insn),
+    .err_unit_o    (err_unit),
+    .err_addr_o    (err_addr)
+  );
+  logic unused_ctl_state;  // read by the platform's watchdog and debug view (sim/debug.vlt)
+  assign unused_ctl_state = ^ctl_state;
 
   // ---------------------------------------------------------------- CSR
   logic [systole_isa_pkg::NumCounters*16-1:0] cnt_inc;
@@ -292,20 +172,20 @@ module systole_top #(
     .irq_enable_o (irq_en),
     .insn_base_o  (insn_base),
     .insn_count_o (insn_count),
-    .busy_i       (ctl_q != CIdle),
-    .done_i       (done_q),
-    .error_i      (error_q),
-    .error_code_i (err_code_q),
-    .error_insn_i (err_insn_q),
-    .dma_error_i  (error_q && (err_code_q == systole_isa_pkg::ErrDmaBusError)),
-    .error_unit_i (err_unit_q),
-    .error_addr_i (err_addr_q),
-    .count_en_i   (ctl_q != CIdle),
-    .clear_i      ((ctl_q == CIdle) && start),
+    .busy_i       (busy),
+    .done_i       (done),
+    .error_i      (error),
+    .error_code_i (err_code),
+    .error_insn_i (err_insn),
+    .dma_error_i  (error && (err_code == systole_isa_pkg::ErrDmaBusError)),
+    .error_unit_i (err_unit),
+    .error_addr_i (err_addr),
+    .count_en_i   (busy),
+    .clear_i      (!busy && start),
     .cnt_inc_i    (cnt_inc)
   );
 
-  assign irq_o = irq_en && done_q;
+  assign irq_o = irq_en && done;
 
   // ---------------------------------------------------------------- fetch and queues
   logic              f_req_valid, f_req_ready, f_r_valid, f_r_ready;
@@ -631,7 +511,7 @@ module systole_top #(
     else $error("systole_top: the memory dropped or changed a read beat before it was accepted");
   // Nothing moves on the DRAM port while the core is idle.
   a_top_idle_quiet: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      (ctl_q == CIdle) |-> (!mem_req_valid_o && !mem_w_valid_o && quiet))
+      !busy |-> (!mem_req_valid_o && !mem_w_valid_o && quiet))
     else $error("systole_top: DRAM traffic while idle");
 `endif
 

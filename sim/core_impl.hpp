@@ -113,7 +113,7 @@ class VerilatedCore final : public Core {
       dump(2 * cycle_ + 1);
       ++cycle_;
 
-      if (progress || !root.systole_top__DOT__ctl_q) last_progress_ = cycle_;
+      if (progress || !root.systole_top__DOT__ctl_state) last_progress_ = cycle_;
       if (ctx_->gotError()) {  // an assertion failed in this cycle (its message is on stdout)
         r.stop = Stop::Assertion;
         break;
@@ -122,7 +122,7 @@ class VerilatedCore final : public Core {
         r.stop = Stop::HostDone;
         break;
       }
-      if (until == Until::Idle && !root.systole_top__DOT__ctl_q) {
+      if (until == Until::Idle && !root.systole_top__DOT__ctl_state) {
         r.stop = Stop::Idle;
         break;
       }
@@ -136,13 +136,13 @@ class VerilatedCore final : public Core {
   }
 
   uint64_t cycle() const override { return cycle_; }
-  bool busy() const override { return m_->rootp->systole_top__DOT__ctl_q != 0; }
+  bool busy() const override { return m_->rootp->systole_top__DOT__ctl_state != 0; }
 
   UnitState unit_state() const override {
     const auto& t = *m_->rootp;
     UnitState s;
     s.cycle = cycle_;
-    s.ctl = t.systole_top__DOT__ctl_q;
+    s.ctl = t.systole_top__DOT__ctl_state;
     s.fetch_done = t.systole_top__DOT__f_done;
     s.fetch_idle = t.systole_top__DOT__f_idle;
     s.q_load = t.systole_top__DOT__q_ld_count;

@@ -15,7 +15,7 @@ using isa::Unit;  // load, execute, store (arch/isa.toml)
 
 struct UnitState {
   uint64_t cycle = 0;
-  uint32_t ctl = 0;  // systole_top ctl_q: 0 idle, 1 flush, 2 release, 3 go, 4 run, 5 drain
+  uint32_t ctl = 0;  // systole_run_ctl state (systole_top ctl_state): 0 idle, 1 flush, 2 release, 3 go, 4 run, 5 drain
   bool fetch_done = false, fetch_idle = false;
   uint32_t q_load = 0, q_exec = 0, q_store = 0;                          // instructions queued per unit
   bool tok_le = false, tok_el = false, tok_es = false, tok_se = false;  // token available on the channel
