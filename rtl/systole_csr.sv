@@ -69,7 +69,6 @@ module systole_csr #(
 
   // Register writes and the read mux.
   always_comb begin
-    cnt_rd   = '0;
     ie_d     = ie_q;
     base_d   = base_q;
     count_d  = count_q;
@@ -144,15 +143,30 @@ module systole_csr #(
           rdata_d = error_addr_i;
         end
         default: begin
-          for (int unsigned c = 0; c < systole_isa_pkg::NumCounters; c++) begin
-            if ((s_araddr_i & 8'hf8) == 8'(32'(systole_isa_pkg::CounterBase) + 8 * c)) begin
-              cnt_rd  = 64'(cnt_q[c]);
-              rdata_d = s_araddr_i[2] ? cnt_rd[63:32] : cnt_rd[31:0];
-            end
+          if (cnt_hit) begin
+            rdata_d = s_araddr_i[2] ? cnt_rd[63:32] : cnt_rd[31:0];
           end
         end
       endcase
     end
+  end
+
+  // Counter read: counter c sits at CounterBase + 8c, so address bits [6:3] tell the (at
+  // most 16) counters apart; a 16-way mux on them plus one range check replaces a comparator
+  // per counter.
+  logic [63:0] cnt_tab [16];
+  logic        cnt_hit;
+  always_comb begin
+    for (int unsigned k = 0; k < 16; k++) begin
+      cnt_tab[k] = '0;
+    end
+    for (int unsigned c = 0; c < systole_isa_pkg::NumCounters; c++) begin
+      cnt_tab[((32'(systole_isa_pkg::CounterBase) >> 3) + c) % 16] = 64'(cnt_q[c]);
+    end
+    cnt_rd  = cnt_tab[s_araddr_i[6:3]];
+    cnt_hit = ({1'b0, s_araddr_i & 8'hf8} >= 9'(systole_isa_pkg::CounterBase)) &&
+              ({1'b0, s_araddr_i & 8'hf8} < 9'(32'(systole_isa_pkg::CounterBase) +
+                                                8 * systole_isa_pkg::NumCounters));
   end
 
   for (genvar c = 0; c < systole_isa_pkg::NumCounters; c++) begin : g_cnt
@@ -195,6 +209,13 @@ module systole_csr #(
       sreset_q <= sreset_d;
     end
   end
+
+`ifndef SYNTHESIS
+  initial begin
+    assert (systole_isa_pkg::NumCounters <= 16)
+      else $error("systole_csr: the counter read mux decodes at most 16 counters");
+  end
+`endif
 
   assign s_bvalid_o   = bvalid_q;
   assign s_bresp_o    = 2'b00;

@@ -21,7 +21,10 @@ module systole_fetch #(
   localparam int unsigned InsnW    = systole_isa_pkg::InsnBits,
   localparam int unsigned Wpb      = (BUS_BYTES >= 16) ? BUS_BYTES / 16 : 1,   // words per beat
   localparam int unsigned Bpw      = (BUS_BYTES >= 16) ? 1 : 16 / BUS_BYTES,   // beats per word
-  localparam int unsigned SlotW    = $clog2(DEPTH)
+  localparam int unsigned SlotW    = $clog2(DEPTH),
+  // Word counts bounded by DEPTH + 1 (free slots, burst sizes, the clamped remainder) fit
+  // in SlotW + 1 bits (DEPTH is a power of two, DEPTH + 1 <= 2 * DEPTH - 1).
+  localparam int unsigned CntW     = SlotW + 1
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -60,50 +63,58 @@ module systole_fetch #(
   logic [31:0] base_q, base_d, count_q, count_d;
   logic [31:0] req_n_q, req_n_d, resp_n_q, resp_n_d, disp_n_q, disp_n_d;
   logic        run_q, run_d, err_q, err_d, misal_q, misal_d;
-  logic [31:0] free, remaining, n_words, end_word, req_byte, resp_byte;
+  logic [31:0] remaining, req_byte, resp_byte;
+  // Narrow word counts. The counters keep disp_n <= resp_n <= req_n <= disp_n + DEPTH, so
+  // their differences are exact in their low CntW bits; remaining matters only up to DEPTH + 1
+  // (n_words <= free <= DEPTH), so rem_c = min(remaining, DEPTH + 1) decides every comparison
+  // the same way the 32-bit value would.
+  logic [CntW-1:0] inflight, free, rem_c, n_words, min_burst;
   logic        hold_q;                       // last cycle's request was not accepted
-  logic [31:0] hold_words_q;
-  logic [31:0] beats;
+  logic [CntW-1:0] hold_words_q;
+  logic [31:0] end_word, beats;
   logic        bus_err, illegal, head_valid;
   logic [systole_isa_pkg::OpcodeBits-1:0] op;
 
-  // Buffer write side: up to Wpb words per beat.
-  logic             slot_we    [Wpb];
-  logic [SlotW-1:0] slot_waddr [Wpb];
-  logic [InsnW-1:0] slot_wdata [Wpb];
   logic [InsnW-1:0] slots_q    [DEPTH];
   logic [31:0]      words_rx;
 
-  assign free      = 32'(DEPTH) - (req_n_q - disp_n_q);
+  assign inflight  = req_n_q[CntW-1:0] - disp_n_q[CntW-1:0];
+  assign free      = CntW'(DEPTH) - inflight;
   assign remaining = count_q - req_n_q;
+  assign rem_c     = (remaining > 32'(DEPTH)) ? CntW'(DEPTH + 1) : CntW'(remaining);
+  assign min_burst = (rem_c < CntW'(MIN_BURST)) ? rem_c : CntW'(MIN_BURST);
   assign req_byte  = base_q + (req_n_q << 4);
   assign resp_byte = base_q + (resp_n_q << 4);
 
   // Burst size: as many words as there are free slots, at least MIN_BURST (or the rest).
   always_comb begin
-    n_words  = (free < remaining) ? free : remaining;
-    end_word = ((req_byte & 32'(BUS_BYTES - 1)) >> 4) + n_words;
-    if ((Wpb > 1) && (n_words != remaining)) begin
-      n_words = n_words - (end_word & 32'(Wpb - 1));
+    n_words  = (free < rem_c) ? free : rem_c;
+    end_word = ((req_byte & 32'(BUS_BYTES - 1)) >> 4) + 32'(n_words);
+    if ((Wpb > 1) && (n_words != rem_c)) begin
+      n_words = n_words - CntW'(end_word & 32'(Wpb - 1));
     end
     if (hold_q) begin
       n_words = hold_words_q;
     end
     if (BUS_BYTES >= 16) begin
-      beats = (32'(req_byte & 32'(BUS_BYTES - 1)) + (n_words << 4) + BUS_BYTES - 1) / BUS_BYTES;
+      beats = (32'(req_byte & 32'(BUS_BYTES - 1)) + (32'(n_words) << 4) + BUS_BYTES - 1) / BUS_BYTES;
     end else begin
-      beats = n_words * Bpw;
+      beats = 32'(n_words) * Bpw;
     end
   end
 
   // No combinational path from req_ready_i back to req_valid_o.
-  assign req_valid_o = run_q && !halt_i && !err_q && !misal_q && (remaining != '0) &&
-                       (n_words != '0) && (n_words >= ((remaining < MIN_BURST) ? remaining : MIN_BURST));
+  assign req_valid_o = run_q && !halt_i && !err_q && !misal_q && (rem_c != '0) &&
+                       (n_words != '0) && (n_words >= min_burst);
   assign req_addr_o  = req_byte & ~32'(BUS_BYTES - 1);
   assign req_beats_o = 8'(beats);
 
   // Response side: words completed by this beat go to their slots.
   if (BUS_BYTES >= 16) begin : g_wide
+    // Buffer write side: up to Wpb words per beat.
+    logic             slot_we    [Wpb];
+    logic [SlotW-1:0] slot_waddr [Wpb];
+    logic [InsnW-1:0] slot_wdata [Wpb];
     logic [31:0] first;   // word index of the response address within the beat
     assign first = (BUS_BYTES > 16) ? 32'((resp_byte & 32'(BUS_BYTES - 1)) >> 4) : '0;
     always_comb begin
@@ -120,43 +131,46 @@ module systole_fetch #(
         slot_wdata[j] = InsnW'(r_data_i >> (32'(first + 32'(j)) * 128));
       end
     end
+    // Fetch buffer storage (memory primitive: slots written only by responses).
+    always_ff @(posedge clk_i) begin
+      for (int unsigned j = 0; j < Wpb; j++) begin
+        if (slot_we[j]) begin
+          slots_q[slot_waddr[j]] <= slot_wdata[j];
+        end
+      end
+    end
   end else begin : g_narrow
-    // Beats of one word shift into an assembly register; the last one completes the word.
+    // Beat b of a word goes straight into bits [b*BusW +: BusW] of its slot (no assembly
+    // register). The slot of word resp_n is not dispatchable until its last beat arrives
+    // (resp_n < req_n <= disp_n + DEPTH, so it is no slot between disp_n and resp_n - 1):
+    // dispatch sees the same words. Only an undispatchable slot (insn_o while no valid, or
+    // after a bus error, which stops dispatch until the next start) can differ.
     localparam int unsigned BeatW = (Bpw > 1) ? $clog2(Bpw) : 1;
-    logic [InsnW-1:0] asm_q, asm_d;
     logic [BeatW-1:0] beat_q, beat_d;
     always_comb begin
-      asm_d    = asm_q;
       beat_d   = beat_q;
       words_rx = '0;
       if (r_valid_i) begin
-        asm_d  = {r_data_i, asm_q[InsnW-1:BusW]};
         beat_d = beat_q + 1'b1;
         if (32'(beat_q) == Bpw - 1) begin
           beat_d   = '0;
           words_rx = 32'd1;
         end
       end
-      slot_we[0]    = (words_rx != '0) && !r_err_i;
-      slot_waddr[0] = SlotW'(resp_n_q);
-      slot_wdata[0] = asm_d;
     end
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
-        asm_q  <= '0;
         beat_q <= '0;
       end else begin
-        asm_q  <= asm_d;
         beat_q <= beat_d;
       end
     end
-  end
-
-  // Fetch buffer storage (memory primitive: slots written only by responses).
-  always_ff @(posedge clk_i) begin
-    for (int unsigned j = 0; j < Wpb; j++) begin
-      if (slot_we[j]) begin
-        slots_q[slot_waddr[j]] <= slot_wdata[j];
+    // Fetch buffer storage (memory primitive: slots written only by responses).
+    always_ff @(posedge clk_i) begin
+      for (int unsigned b = 0; b < Bpw; b++) begin
+        if (r_valid_i && !r_err_i && (32'(beat_q) == b)) begin
+          slots_q[SlotW'(resp_n_q)][b*BusW +: BusW] <= r_data_i;
+        end
       end
     end
   end
@@ -185,7 +199,7 @@ module systole_fetch #(
         err_d   = 1'b1;
       end
       if (req_valid_o && req_ready_i) begin
-        req_n_d = req_n_q + n_words;
+        req_n_d = req_n_q + 32'(n_words);
       end
       if (r_valid_i && r_err_i) begin
         bus_err = !err_q;
@@ -197,7 +211,7 @@ module systole_fetch #(
   end
 
   // Dispatch from the buffer head by opcode.
-  assign head_valid = (disp_n_q != resp_n_q) && !err_q && !halt_i && !start_i;
+  assign head_valid = (disp_n_q[CntW-1:0] != resp_n_q[CntW-1:0]) && !err_q && !halt_i && !start_i;
   assign insn_o     = slots_q[SlotW'(disp_n_q)];
   assign op         = insn_o[systole_isa_pkg::OpcodeBits-1:0];
   always_comb begin
@@ -260,7 +274,7 @@ module systole_fetch #(
   assign unused_fetch = ^{beats[31:8]};
   assign idx_o     = disp_n_q;
   assign done_o    = run_q && (disp_n_q == count_q);
-  assign idle_o    = (req_n_q == resp_n_q);
+  assign idle_o    = (req_n_q[CntW-1:0] == resp_n_q[CntW-1:0]);
 
   // The illegal opcode is older than any instruction still being fetched: it reports first.
   always_comb begin
@@ -270,5 +284,15 @@ module systole_fetch #(
     err_idx_o  = illegal ? disp_n_q : (misal_q ? '0 : resp_n_q);
     err_addr_o = misal_q ? base_q : resp_byte;
   end
+
+`ifndef SYNTHESIS
+  a_fetch_window: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (32'(disp_n_q) <= 32'(resp_n_q)) && (32'(resp_n_q) <= 32'(req_n_q)) &&
+      (req_n_q - disp_n_q <= 32'(DEPTH)) && (req_n_q <= count_q))
+    else $error("systole_fetch: counters left disp <= resp <= req <= disp + DEPTH, count");
+  a_fetch_burst: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      req_valid_o |-> (32'(n_words) <= 32'(DEPTH)))
+    else $error("systole_fetch: burst of %0d words", n_words);
+`endif
 
 endmodule
