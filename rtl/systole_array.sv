@@ -76,8 +76,9 @@ module systole_array #(
   end
 
   // The result row of the activation row entering now, with the bank it names: int32
-  // wrap-around sums of int8 x int8 products, as in the PE. Computed in the clock edge's
-  // evaluation (once per cycle), then delayed to the grid's latency. When the activation row,
+  // wrap-around sums of int8 x int8 products, as the PE grid computes them (exactly, in
+  // narrower sums that cannot wrap). Computed in the clock edge's evaluation (once per
+  // cycle), then delayed to the grid's latency. When the activation row,
   // its bank select and the weights are those of the previous computation (an idle array:
   // the scratchpad port holds its last row), the result is the same and is not recomputed.
   logic [DIM*8-1:0] a_last_q;
@@ -125,7 +126,11 @@ module systole_array #(
   // (2x faster simulation).
   logic [7:0]      a_h     [DIM][DIM+1] /*verilator split_var*/;
   logic            sel_h   [DIM][DIM+1] /*verilator split_var*/;
-  logic [31:0]     psum_v  [DIM+1][DIM] /*verilator split_var*/;
+  // Partial sums sign-extended to the widest (bottom) row's width: PE(k, c) outputs a sum of
+  // k+1 int8 x int8 products in 15 + clog2(k+2) bits exactly (rtl/systole_pe.sv), and the
+  // bottom row's DIM-product sum is sign-extended to int32 after the de-skew.
+  localparam int unsigned PsumW = (15 + $clog2(DIM + 1) < 32) ? 15 + $clog2(DIM + 1) : 32;
+  logic [PsumW-1:0] psum_v [DIM+1][DIM] /*verilator split_var*/;
   logic [7:0]      w_v     [DIM+1][DIM] /*verilator split_var*/;
   logic            wval_v  [DIM+1][DIM] /*verilator split_var*/;
   logic [TagW-1:0] wtag_v  [DIM+1][DIM] /*verilator split_var*/;
@@ -153,7 +158,12 @@ module systole_array #(
   end
 
   for (genvar k = 0; k < DIM; k++) begin : g_row
+    // PE(k, c)'s partial-sum widths (systole_pe's PsumIW / PsumOW for ROW = k).
+    localparam int unsigned OutW = (15 + $clog2(k + 2) < 32) ? 15 + $clog2(k + 2) : 32;
+    localparam int unsigned InW  = (k == 0) ? 1 : ((15 + $clog2(k + 1) < 32) ? 15 + $clog2(k + 1) : 32);
     for (genvar c = 0; c < DIM; c++) begin : g_col
+      logic [OutW-1:0] psum_out;
+      assign psum_v[k+1][c] = PsumW'($signed(psum_out));
       systole_pe #(.DIM(DIM), .ROW(k)) u_pe (
         .clk_i,
         .rst_ni,
@@ -161,8 +171,8 @@ module systole_array #(
         .a_sel_i   (sel_h[k][c]),
         .a_o       (a_h[k][c+1]),
         .a_sel_o   (sel_h[k][c+1]),
-        .psum_i    (psum_v[k][c]),
-        .psum_o    (psum_v[k+1][c]),
+        .psum_i    (psum_v[k][c][InW-1:0]),
+        .psum_o    (psum_out),
         .w_i       (w_v[k][c]),
         .w_valid_i (wval_v[k][c]),
         .w_tag_i   (wtag_v[k][c]),
@@ -177,12 +187,14 @@ module systole_array #(
 
   // Output de-skew: column c waits DIM-1-c cycles.
   for (genvar c = 0; c < DIM; c++) begin : g_deskew
-    systole_delay #(.WIDTH(32), .DEPTH(DIM - 1 - c)) u_deskew (
+    logic [PsumW-1:0] psum_out;
+    systole_delay #(.WIDTH(PsumW), .DEPTH(DIM - 1 - c)) u_deskew (
       .clk_i,
       .rst_ni,
       .d_i (psum_v[DIM][c]),
-      .q_o (psum_o[32*c +: 32])
+      .q_o (psum_out)
     );
+    assign psum_o[32*c +: 32] = 32'($signed(psum_out));
   end
 
   // The right edge of the activations and the bottom edge of the weights leave the array.

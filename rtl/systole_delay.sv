@@ -3,10 +3,15 @@
 // Used for the array's input skew, weight skew and output de-skew, and for the control
 // that travels alongside the array pipeline.
 //
-// DEPTH >= 2 is a circular buffer (one write and one read per cycle at a rotating pointer,
-// plus a saturating fill counter for the reset behaviour) rather than a shift register: the
-// same function, but O(1) work per cycle in simulation instead of moving DEPTH*WIDTH bits,
-// and it maps to LUT RAM / SRLs on FPGAs.
+// DEPTH >= 2 has two descriptions of the same function:
+//   - under Verilator, a circular buffer (one write and one read per cycle at a rotating
+//     pointer, plus a saturating fill counter for the reset behaviour): O(1) work per cycle
+//     in simulation instead of moving DEPTH*WIDTH bits;
+//   - for synthesis (and with +define+SYSTOLE_ARRAY_PE, the Verilated hardware description
+//     that tests/rtl/array_test.cpp checks), a reset shift register: the iCE40 has no LUT RAM
+//     or SRLs, so the ring's storage became flip-flops anyway and its DEPTH:1 read multiplexer
+//     cost LUTs (the 13-bit x 8 control delay of the execute unit: 92 LUTs); the shift
+//     register needs no LUT at all.
 module systole_delay #(
   parameter int unsigned WIDTH = 8,
   parameter int unsigned DEPTH = 1
@@ -31,7 +36,13 @@ module systole_delay #(
       end
     end
     assign q_o = q_q;
-  end else begin : g_ring
+  end else begin : g_deep
+`ifdef VERILATOR
+`ifndef SYSTOLE_ARRAY_PE
+`define SYSTOLE_DELAY_RING
+`endif
+`endif
+`ifdef SYSTOLE_DELAY_RING
     localparam int unsigned Pw = $clog2(DEPTH);
     logic [WIDTH-1:0] mem_q [DEPTH];
     logic [Pw-1:0]    ptr_q, ptr_d;
@@ -59,6 +70,24 @@ module systole_delay #(
     end
 
     assign q_o = full_q ? mem_q[ptr_q] : '0;
+`else
+    logic [WIDTH-1:0] sr_q [DEPTH];
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        for (int unsigned i = 0; i < DEPTH; i++) begin
+          sr_q[i] <= '0;
+        end
+      end else begin
+        sr_q[0] <= d_i;
+        for (int unsigned i = 1; i < DEPTH; i++) begin
+          sr_q[i] <= sr_q[i-1];
+        end
+      end
+    end
+
+    assign q_o = sr_q[DEPTH-1];
+`endif
   end
 
 endmodule

@@ -21,7 +21,17 @@ module systole_execute #(
   parameter int unsigned ACC_ROWS  = 64,
   localparam int unsigned SpAw     = $clog2(SPAD_ROWS),
   localparam int unsigned AccAw    = $clog2(ACC_ROWS),
-  localparam int unsigned TagW     = (DIM > 1) ? $clog2(DIM) : 1
+  localparam int unsigned TagW     = (DIM > 1) ? $clog2(DIM) : 1,
+  // Row pointers, as wide as the values they can hold (the 32-bit arithmetic they replace
+  // never wrapped either, so the range checks see the same values): a pointer only advances
+  // from a row that passed its range check (< SPAD_ROWS / ACC_ROWS) or from a_base, the first
+  // row of the current outer iteration, which passed it; the step is at most the 16-bit
+  // outer stride (the 8-bit stride, 1 for the accumulator), and the start is a 16-bit field.
+  localparam int unsigned APtrW    = $clog2(SPAD_ROWS + 65536),
+  localparam int unsigned AccPtrW  = $clog2(ACC_ROWS + 65536),
+  // Instructions in flight: one issue_last per cycle at most, retired 2*DIM + 1 cycles later
+  // (control delay 2*DIM, then ret_q), so at most 2*DIM + 1 are in flight.
+  localparam int unsigned InflW    = $clog2(2 * DIM + 2)
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -76,15 +86,20 @@ module systole_execute #(
 
   front_e         f_state_q, f_state_d;
   back_e          b_state_q, b_state_d;
-  systole_isa_pkg::matmul_insn_t   f_insn_q, f_insn_d, h_insn_q, h_insn_d, b_insn_q, b_insn_d;
-  logic [31:0]    f_idx_q, f_idx_d, h_idx_q, h_idx_d, b_idx_q, b_idx_d;
-  logic           h_valid_q, h_valid_d, h_bank_q, h_bank_d, b_bank_q, b_bank_d;
+  systole_isa_pkg::matmul_insn_t   f_insn_q, f_insn_d, b_insn_q, b_insn_d;
+  logic [31:0]    f_idx_q, f_idx_d, b_idx_q, b_idx_d;
+  // The hand-off register is only a valid flag: the instruction it holds is always the
+  // front's f_insn_q / f_idx_q with bank bank_q (both engines write it from the same values,
+  // and the front does not take a new instruction while it is full and not being taken),
+  // so the copy is not stored (a simulation-only shadow below asserts the equality).
+  logic           h_valid_q, h_valid_d, b_bank_q, b_bank_d;
   logic           bank_q, bank_d;              // bank of the most recently loaded weights
   logic [TagW-1:0] k_q, k_d;                   // weight row being loaded
   logic [15:0]    i_q, i_d;                    // inner row
   logic [7:0]     o_q, o_d;                    // outer iteration
-  logic [31:0]    a_ptr_q, a_ptr_d, a_base_q, a_base_d, acc_ptr_q, acc_ptr_d;
-  logic [15:0]    inflight_q, inflight_d;      // instructions issued, not retired
+  logic [APtrW-1:0]   a_ptr_q, a_ptr_d, a_base_q, a_base_d;
+  logic [AccPtrW-1:0] acc_ptr_q, acc_ptr_d;
+  logic [InflW-1:0]   inflight_q, inflight_d;  // instructions issued, not retired
   // Weight-row control, one cycle behind the spad read (aligned with its data).
   logic           wl_valid_q, wl_valid_d, wl_zero_q, wl_zero_d, wl_bank_q, wl_bank_d;
   logic [TagW-1:0] wl_tag_q, wl_tag_d;
@@ -94,6 +109,7 @@ module systole_execute #(
   logic           ret_q, ret_d, ret_pp_q, ret_pp_d, ret_pn_q, ret_pn_d;
   logic           f_err, b_err, issue_last, take, h_empty;
   logic           last_issue, take_h, h_free, f_tok_ok, h_write, src_valid, src_empty, consume;
+  logic           a_ok, acc_ok, i_last, o_last;
   systole_isa_pkg::matmul_insn_t   n_insn, src_insn;
   logic [31:0]    n_idx, src_idx;
   logic           n_bank, src_bank;
@@ -102,9 +118,14 @@ module systole_execute #(
 
   // The back engine can accept an instruction this cycle: idle, or issuing the last row of
   // the current one (markers only when idle).
-  assign last_issue = (b_state_q == BStream) && (i_q == b_insn_q.rows - 1'b1) &&
-                      (o_q == b_insn_q.outer - 1'b1) && (a_ptr_q < SPAD_ROWS) && (acc_ptr_q < ACC_ROWS);
-  assign h_empty    = (h_insn_q.rows == '0) || (h_insn_q.outer == '0);
+  // One copy of each test the engines share. i_q == rows - 1 (mod 2^16) as i_q + 1 == rows:
+  // the incrementer is the one i_d uses (likewise o_q).
+  assign a_ok       = (32'(a_ptr_q) < SPAD_ROWS);
+  assign acc_ok     = (32'(acc_ptr_q) < ACC_ROWS);
+  assign i_last     = (16'(i_q + 1'b1) == b_insn_q.rows);
+  assign o_last     = (8'(o_q + 1'b1) == b_insn_q.outer);
+  assign last_issue = (b_state_q == BStream) && i_last && o_last && a_ok && acc_ok;
+  assign h_empty    = (f_insn_q.rows == '0) || (f_insn_q.outer == '0);
   assign take_h     = h_valid_q && (h_empty ? (b_state_q == BIdle) : ((b_state_q == BIdle) || last_issue));
   assign h_free     = !h_valid_q || take_h;
   assign f_tok_ok   = (!insn_i.pop_prev || tok_prev_avail_i) && (!insn_i.pop_next || tok_next_avail_i);
@@ -206,9 +227,9 @@ module systole_execute #(
     b_err      = 1'b0;
     issue_last = 1'b0;
     take       = 1'b0;
-    src_insn   = h_valid_q ? h_insn_q : n_insn;
-    src_idx    = h_valid_q ? h_idx_q : n_idx;
-    src_bank   = h_valid_q ? h_bank_q : n_bank;
+    src_insn   = h_valid_q ? f_insn_q : n_insn;
+    src_idx    = h_valid_q ? f_idx_q : n_idx;
+    src_bank   = h_valid_q ? bank_q : n_bank;
     src_valid  = h_valid_q || h_write;
     src_empty  = (src_insn.rows == '0) || (src_insn.outer == '0);
     consume    = 1'b0;
@@ -228,7 +249,7 @@ module systole_execute #(
         end
       end
       BStream: begin
-        if ((a_ptr_q >= SPAD_ROWS) || (acc_ptr_q >= ACC_ROWS)) begin
+        if (!a_ok || !acc_ok) begin
           b_err     = 1'b1;
           b_state_d = BErr;
         end else begin
@@ -236,13 +257,13 @@ module systole_execute #(
           ctl_in.valid      = 1'b1;
           ctl_in.accumulate = b_insn_q.accumulate;
           ctl_in.addr       = AccAw'(acc_ptr_q);
-          acc_ptr_d         = acc_ptr_q + 1;
-          if (i_q == b_insn_q.rows - 1'b1) begin
+          acc_ptr_d         = acc_ptr_q + 1'b1;
+          if (i_last) begin
             i_d      = '0;
             o_d      = o_q + 1'b1;
-            a_base_d = a_base_q + 32'(b_insn_q.a_outer_stride);
-            a_ptr_d  = a_base_q + 32'(b_insn_q.a_outer_stride);
-            if (o_q == b_insn_q.outer - 1'b1) begin
+            a_base_d = a_base_q + APtrW'(b_insn_q.a_outer_stride);
+            a_ptr_d  = a_base_q + APtrW'(b_insn_q.a_outer_stride);
+            if (o_last) begin
               ctl_in.last      = 1'b1;
               ctl_in.push_prev = b_insn_q.push_prev;
               ctl_in.push_next = b_insn_q.push_next;
@@ -253,7 +274,7 @@ module systole_execute #(
             end
           end else begin
             i_d     = i_q + 1'b1;
-            a_ptr_d = a_ptr_q + 32'(b_insn_q.a_stride);
+            a_ptr_d = a_ptr_q + APtrW'(b_insn_q.a_stride);
           end
         end
       end
@@ -271,25 +292,19 @@ module systole_execute #(
       b_bank_d  = src_bank;
       i_d       = '0;
       o_d       = '0;
-      a_ptr_d   = 32'(src_insn.a_addr);
-      a_base_d  = 32'(src_insn.a_addr);
-      acc_ptr_d = 32'(src_insn.acc_addr);
+      a_ptr_d   = APtrW'(src_insn.a_addr);
+      a_base_d  = APtrW'(src_insn.a_addr);
+      acc_ptr_d = AccPtrW'(src_insn.acc_addr);
       b_state_d = BStream;
     end
 
     // The hand-off register: the front's new instruction stays unless it was bypassed.
     h_valid_d = h_valid_q;
-    h_insn_d  = h_insn_q;
-    h_idx_d   = h_idx_q;
-    h_bank_d  = h_bank_q;
     if (consume && h_valid_q) begin
       h_valid_d = 1'b0;
     end
     if (h_write && !(consume && !h_valid_q)) begin
       h_valid_d = 1'b1;
-      h_insn_d  = n_insn;
-      h_idx_d   = n_idx;
-      h_bank_d  = n_bank;
     end
   end
 
@@ -312,13 +327,10 @@ module systole_execute #(
       f_state_q  <= FIdle;
       b_state_q  <= BIdle;
       f_insn_q   <= '0;
-      h_insn_q   <= '0;
       b_insn_q   <= '0;
       f_idx_q    <= '0;
-      h_idx_q    <= '0;
       b_idx_q    <= '0;
       h_valid_q  <= 1'b0;
-      h_bank_q   <= 1'b0;
       b_bank_q   <= 1'b0;
       bank_q     <= 1'b0;
       k_q        <= '0;
@@ -340,13 +352,10 @@ module systole_execute #(
       f_state_q  <= f_state_d;
       b_state_q  <= b_state_d;
       f_insn_q   <= f_insn_d;
-      h_insn_q   <= h_insn_d;
       b_insn_q   <= b_insn_d;
       f_idx_q    <= f_idx_d;
-      h_idx_q    <= h_idx_d;
       b_idx_q    <= b_idx_d;
       h_valid_q  <= h_valid_d;
-      h_bank_q   <= h_bank_d;
       b_bank_q   <= b_bank_d;
       bank_q     <= bank_d;
       k_q        <= k_d;
@@ -406,13 +415,31 @@ module systole_execute #(
   // Assertions (Verilator --assert; not synthesized): every scratchpad and accumulator row
   // used is inside its memory (the range checks above stop the unit before a bad one).
 `ifndef SYNTHESIS
-  a_exec_a_row: assert property (@(posedge clk_i) disable iff (!rst_ni) sp_re_a_o |-> (a_ptr_q < SPAD_ROWS))
+  a_exec_a_row: assert property (@(posedge clk_i) disable iff (!rst_ni) sp_re_a_o |-> (32'(a_ptr_q) < SPAD_ROWS))
     else $error("systole_execute: activation row %0d out of range", a_ptr_q);
-  a_exec_acc_row: assert property (@(posedge clk_i) disable iff (!rst_ni) ctl_in.valid |-> (acc_ptr_q < ACC_ROWS))
+  a_exec_acc_row: assert property (@(posedge clk_i) disable iff (!rst_ni) ctl_in.valid |-> (32'(acc_ptr_q) < ACC_ROWS))
     else $error("systole_execute: accumulator row %0d out of range", acc_ptr_q);
   a_exec_w_row: assert property (@(posedge clk_i) disable iff (!rst_ni)
       sp_re_b_o |-> (((f_state_q == FIdle) ? 32'(insn_i.w_addr) : 32'(f_insn_q.w_addr) + 32'(k_q)) < SPAD_ROWS))
     else $error("systole_execute: weight row out of range");
+  // The hand-off register's instruction, as it was stored before: it equals the front's.
+  systole_isa_pkg::matmul_insn_t h_insn_sim_q;
+  logic [31:0]                   h_idx_sim_q;
+  logic                          h_bank_sim_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      h_insn_sim_q <= '0;
+      h_idx_sim_q  <= '0;
+      h_bank_sim_q <= 1'b0;
+    end else if (h_write && !(consume && !h_valid_q)) begin
+      h_insn_sim_q <= n_insn;
+      h_idx_sim_q  <= n_idx;
+      h_bank_sim_q <= n_bank;
+    end
+  end
+  a_exec_handoff: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      h_valid_q |-> ((h_insn_sim_q == f_insn_q) && (h_idx_sim_q == f_idx_q) && (h_bank_sim_q == bank_q)))
+    else $error("systole_execute: hand-off register differs from the front's instruction");
   a_exec_inflight: assert property (@(posedge clk_i) disable iff (!rst_ni) !(ret_q && (inflight_q == '0)))
     else $error("systole_execute: retirement with no instruction in flight");
 `endif

@@ -163,10 +163,13 @@ void flat_matches_grid(uint32_t seed, int cycles) {
   for (int cyc = 0; cyc < cycles && mismatches < 10; ++cyc) {
     if (cyc % 97 == 0) w_density = rng() % 8;  // phases: no weights .. weights every cycle
     if (rng() % 23 == 0) sel ^= 1;
-    const bool extreme = (cyc / 211) % 4 == 3;   // -128 * -128 sums
+    // Extreme sums in every row: -128 * -128 (the largest) and -128 * 127 (the smallest).
+    const unsigned phase = (cyc / 211) % 8;
+    const bool extreme = phase == 3 || phase == 7;
+    const uint32_t w_extreme = phase == 3 ? 0x80 : 0x7f;
     const bool hold = (cyc / 53) % 3 == 1;        // activations and bank select held (idle port)
     for (unsigned i = 0; i < D; ++i) {
-      const uint32_t a = extreme ? 0x80 : rng(), w = extreme ? 0x80 : rng();
+      const uint32_t a = extreme ? 0x80 : rng(), w = extreme ? w_extreme : rng();
       if (!hold) set_bits(f->a_i, 8 * i, 8, a), set_bits(g->a_i, 8 * i, 8, a);
       set_bits(f->w_i, 8 * i, 8, w), set_bits(g->w_i, 8 * i, 8, w);
     }
