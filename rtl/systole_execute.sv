@@ -410,7 +410,7 @@ module systole_execute #(
                             (inflight_q == '0);
   assign err_o            = f_err || b_err;
   assign err_code_o       = f_err ? f_err_code : systole_isa_pkg::ErrSramOutOfRange;
-  assign err_idx_o        = f_err ? f_idx_q : b_idx_q;
+  assign err_idx_o        = f_err ? insn_idx_i : b_idx_q;  // f_err: the queue head, refused as it is taken
 
   // Assertions (Verilator --assert; not synthesized): every scratchpad and accumulator row
   // used is inside its memory (the range checks above stop the unit before a bad one).

@@ -277,6 +277,25 @@ TEST(RtlTop, BadFieldAndOutOfRange) {
   EXPECT_EQ(b.csr_read(isa::kCsrErrorInsn), 1u);
 }
 
+// A MATMUL refused when the execute unit takes it (too many weight rows, weights outside the
+// scratchpad) names its own index, not the previous MATMUL's.
+TEST(RtlTop, RefusedMatmulNamesItsOwnIndex) {
+  Bench b;
+  isa::MatmulInsn ok;
+  ok.rows = 1, ok.w_rows = D, ok.load_weights = 1;
+  isa::MatmulInsn bad = ok;
+  bad.w_rows = D + 1;  // more weight rows than the array has
+  EXPECT_TRUE(b.run({isa::pack(isa::LoadInsn{}), isa::pack(ok), isa::pack(isa::LoadInsn{}), isa::pack(bad)}, 0x200) &
+              (1u << isa::kBitStatusError));
+  EXPECT_EQ(b.csr_read(isa::kCsrErrorCode), 4u);
+  EXPECT_EQ(b.csr_read(isa::kCsrErrorInsn), 3u);
+  isa::MatmulInsn far = ok;
+  far.w_addr = 254;  // weight rows 254..257 of a 256-row scratchpad
+  EXPECT_TRUE(b.run({isa::pack(ok), isa::pack(isa::LoadInsn{}), isa::pack(far)}, 0x200) & (1u << isa::kBitStatusError));
+  EXPECT_EQ(b.csr_read(isa::kCsrErrorCode), 3u);
+  EXPECT_EQ(b.csr_read(isa::kCsrErrorInsn), 2u);
+}
+
 TEST(RtlTop, BusErrorOnLoad) {
   Bench b(1 << 16);
   isa::LoadInsn l;
