@@ -86,7 +86,9 @@ module systole_acc #(
     end
   end
 
-  systole_banked_ram #(.WIDTH(DIM * 32), .ROWS(ROWS), .BANKS(BANKS)) u_ram (
+  // Port A's data after a same-cycle write of its row is never used (fw_hit_q selects
+  // fw_data_q then), so the RAM need not produce the old row there (A_COLLIDE_DC).
+  systole_banked_ram #(.WIDTH(DIM * 32), .ROWS(ROWS), .BANKS(BANKS), .A_COLLIDE_DC(1'b1)) u_ram (
     .clk_i,
     .rst_ni,
     .we_i      (we),

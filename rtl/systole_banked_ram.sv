@@ -5,6 +5,7 @@ module systole_banked_ram #(
   parameter int unsigned WIDTH = 32,
   parameter int unsigned ROWS  = 16,
   parameter int unsigned BANKS = 2,
+  parameter bit          A_COLLIDE_DC = 1'b0,   // see systole_ram
   localparam int unsigned Aw   = $clog2(ROWS)
 ) (
   input  logic             clk_i,
@@ -23,7 +24,7 @@ module systole_banked_ram #(
   if (BANKS <= 1) begin : g_single
     logic unused_rst;
     assign unused_rst = rst_ni;
-    systole_ram #(.WIDTH(WIDTH), .DEPTH(ROWS)) u_bank (
+    systole_ram #(.WIDTH(WIDTH), .DEPTH(ROWS), .A_COLLIDE_DC(A_COLLIDE_DC)) u_bank (
       .clk_i,
       .we_i,
       .waddr_i,
@@ -42,7 +43,7 @@ module systole_banked_ram #(
     logic [Bw-1:0] sel_a_q, sel_a_d, sel_b_q, sel_b_d;
 
     for (genvar b = 0; b < BANKS; b++) begin : g_bank
-      systole_ram #(.WIDTH(WIDTH), .DEPTH(ROWS / BANKS)) u_bank (
+      systole_ram #(.WIDTH(WIDTH), .DEPTH(ROWS / BANKS), .A_COLLIDE_DC(A_COLLIDE_DC)) u_bank (
         .clk_i,
         .we_i      (we_i && (waddr_i[Bw-1:0] == Bw'(b))),
         .waddr_i   (waddr_i[Aw-1:Bw]),

@@ -131,20 +131,14 @@ module systole_mem_arb (
   assign r_fire   = mem_r_valid_i && mem_r_ready_o && mem_r_last_i;
   assign b_fire   = mem_b_valid_i && mem_b_ready_i;
 
-  always_comb begin
-    rd_out_d = rd_out_q;
-    wr_out_d = wr_out_q;
-    if (req_fire && !mem_req_write_o && !r_fire) begin
-      rd_out_d = rd_out_q + 1'b1;
-    end else if (r_fire && !(req_fire && !mem_req_write_o)) begin
-      rd_out_d = rd_out_q - 1'b1;
-    end
-    if (req_fire && mem_req_write_o && !b_fire) begin
-      wr_out_d = wr_out_q + 1'b1;
-    end else if (b_fire && !(req_fire && mem_req_write_o)) begin
-      wr_out_d = wr_out_q - 1'b1;
-    end
-  end
+  // One adder per counter: + 1, - 1 (all ones) or + 0.
+  logic rd_inc, rd_dec, wr_inc, wr_dec;
+  assign rd_inc   = req_fire && !mem_req_write_o && !r_fire;
+  assign rd_dec   = r_fire && !(req_fire && !mem_req_write_o);
+  assign wr_inc   = req_fire && mem_req_write_o && !b_fire;
+  assign wr_dec   = b_fire && !(req_fire && mem_req_write_o);
+  assign rd_out_d = rd_out_q + {{15{rd_dec}}, rd_inc || rd_dec};
+  assign wr_out_d = wr_out_q + {{15{wr_dec}}, wr_inc || wr_dec};
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

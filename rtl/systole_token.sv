@@ -14,19 +14,15 @@ module systole_token #(
 );
 
   logic [WIDTH-1:0] count_q, count_d;
-  logic             pop;
+  logic             pop, inc, dec;
 
   assign avail_o = (count_q != '0);
   assign pop     = pop_i && avail_o;
 
-  always_comb begin
-    count_d = count_q;
-    if (push_i && !pop && (count_q != '1)) begin
-      count_d = count_q + 1'b1;
-    end else if (pop && !push_i) begin
-      count_d = count_q - 1'b1;
-    end
-  end
+  // One adder for both directions: + 1, - 1 (all ones) or + 0.
+  assign inc     = push_i && !pop && (count_q != '1);
+  assign dec     = pop && !push_i;
+  assign count_d = count_q + {{(WIDTH - 1){dec}}, inc || dec};
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
