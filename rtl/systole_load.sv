@@ -12,9 +12,10 @@
 //           its last request.
 //   writer: walks the y_pad_before + y_size + y_pad_after destination rows of the FIFO's
 //           head in order; a padding row is written in one cycle, a data row in the cycle its
-//           last beat arrives (beats are kept in a beat buffer; the row is assembled only in
-//           that cycle). The instruction retires (push_next) in the cycle of its last row
-//           write (or, with no rows, the cycle it reaches the head).
+//           last beat arrives (each beat's bytes go to their places in a row buffer as it
+//           arrives; the last beat's go straight into the row written). The instruction
+//           retires (push_next) in the cycle of its last row write (or, with no rows, the
+//           cycle it reaches the head).
 // Accumulator writes yield to the execute unit (acc_ready_i); the response channel is then
 // held (r_ready_o low) for that cycle. A bus error stops the unit (it keeps draining). A field
 // fault found by the front is reported once the earlier LOADs have finished, so an earlier
@@ -31,7 +32,6 @@ module systole_load #(
   localparam int unsigned SpAw     = $clog2(SPAD_ROWS),
   localparam int unsigned AccAw    = $clog2(ACC_ROWS),
   localparam int unsigned BusW     = BUS_BYTES * 8,
-  localparam int unsigned InsnW    = systole_isa_pkg::InsnBits,
   localparam int unsigned LoW      = (BUS_BYTES > 1) ? $clog2(BUS_BYTES) : 1,
   localparam int unsigned MaxBeats = (DIM * 4 + 2 * BUS_BYTES - 2) / BUS_BYTES,
   localparam int unsigned BeatW    = (MaxBeats > 1) ? $clog2(MaxBeats) : 1
@@ -98,18 +98,30 @@ module systole_load #(
   assign h_tok_ok = !insn_i.pop_next || tok_next_avail_i;
 
   // ---------------------------------------------------------------- writer
-  logic [InsnW+31:0] wq_out;
+  // The writer's FIFO holds only the fields it uses, narrowed where the front's checks bound
+  // them: x_size and x_pad_before are at most DIM (x_pad_before + x_size <= DIM), and a LOAD
+  // that writes rows has sram_addr below the target's rows (sram_addr + rows <= ROWS).
+  localparam int unsigned XW    = $clog2(DIM + 1);
+  localparam int unsigned SramW = (SpAw > AccAw) ? SpAw : AccAw;
+  localparam int unsigned WqW   = 32 + 1 + 1 + SramW + 32 + 20 + 16 + 4 + 4 + XW + XW + 8;
+  logic [WqW-1:0]    wq_in, wq_out;
   logic              wq_valid, wq_pop, wq_push;
-  systole_isa_pkg::load_insn_t w_insn;
   logic [31:0]       w_idx;
+  logic              w_push_next, w_target;
+  logic [SramW-1:0]  w_sram_addr;
+  logic [31:0]       w_dram_addr;
+  logic [19:0]       w_stride;
+  logic [15:0]       w_y_size;
+  logic [3:0]        w_y_pad_before, w_y_pad_after;
+  logic [XW-1:0]     w_x_size, w_x_pad_before;
+  logic [7:0]        w_pad_value;
   logic [17:0]       wr_row_q, wr_row_d;        // next destination row of the head
   logic [LoW-1:0]    wr_off_q, wr_off_d;        // low bits of the data-row offset from dram_addr
   logic [31:0]       wr_aoff_q, wr_aoff_d;      // the whole offset (for err_addr_o)
   logic [BeatW-1:0]  beat_q, beat_d;
   logic              w_err_q, w_err_d;
-  logic [BusW-1:0]   beats_q [2**BeatW];        // beats of the row being assembled
   logic              w_acc, data_row, last_row, last_beat, wr_en, wr_ok, w_err;
-  logic [8:0]        w_bytes;
+  logic [XW+1:0]     w_bytes;
   logic [17:0]       total_rows, data_lo, data_hi;
   logic [LoW-1:0]    wr_lo;
   logic [7:0]        wr_beats;
@@ -118,17 +130,17 @@ module systole_load #(
   logic              row_done, r_fire;
   logic [$clog2(WQ_DEPTH + 1)-1:0] wq_count;
 
-  assign w_insn     = wq_out[InsnW-1:0];
-  assign w_idx      = wq_out[InsnW+31:InsnW];
-  assign w_acc      = (w_insn.target == 1'(systole_isa_pkg::TargetAcc));
-  assign w_bytes    = w_acc ? {1'b0, w_insn.x_size} << 2 : 9'(w_insn.x_size);
-  assign total_rows = 18'(w_insn.y_pad_before) + 18'(w_insn.y_size) + 18'(w_insn.y_pad_after);
-  assign data_lo    = 18'(w_insn.y_pad_before);
-  assign data_hi    = data_lo + 18'(w_insn.y_size);
-  assign wr_lo      = w_insn.dram_addr[LoW-1:0] + wr_off_q;
+  assign {w_idx, w_push_next, w_target, w_sram_addr, w_dram_addr, w_stride, w_y_size,
+          w_y_pad_before, w_y_pad_after, w_x_size, w_x_pad_before, w_pad_value} = wq_out;
+  assign w_acc      = (w_target == 1'(systole_isa_pkg::TargetAcc));
+  assign w_bytes    = w_acc ? {w_x_size, 2'b00} : (XW + 2)'(w_x_size);
+  assign total_rows = 18'(w_y_pad_before) + 18'(w_y_size) + 18'(w_y_pad_after);
+  assign data_lo    = 18'(w_y_pad_before);
+  assign data_hi    = data_lo + 18'(w_y_size);
+  assign wr_lo      = w_dram_addr[LoW-1:0] + wr_off_q;
   assign wr_beats   = 8'((32'(wr_lo) + 32'(w_bytes) + BUS_BYTES - 1) / BUS_BYTES);
-  assign data_row   = (wr_row_q >= data_lo) && (wr_row_q < data_hi) && (w_insn.x_size != '0);
-  assign last_row   = (wr_row_q + 18'd1 >= total_rows);
+  assign data_row   = (wr_row_q >= data_lo) && (wr_row_q < data_hi) && (w_x_size != '0);
+  assign last_row   = (wr_row_q + 18'd1 == total_rows);  // the head retires at its last row
   assign last_beat  = (8'(beat_q) == wr_beats - 8'd1);
   assign wr_ok      = !w_acc || acc_ready_i;
 
@@ -204,38 +216,40 @@ module systole_load #(
   end
 
   // A granted request advances the walker (kept apart from the block that drives
-  // req_valid_o: no combinational loop through the arbiter).
+  // req_valid_o: no combinational loop through the arbiter). A request goes out only with
+  // req_addr = rq_addr_n (the start cycle's address, or the walker's): the walker adds the
+  // stride to rq_addr_n.
   always_comb begin
     f_state_d = f_state_n;
-    rq_addr_d = rq_addr_n;
-    rq_left_d = rq_left_n;
     req_fire  = req_valid_o && req_ready_i;
-    if (req_fire) begin
-      rq_addr_d = req_addr + 32'(rq_stride_d);
-      rq_left_d = rq_left_n - 16'd1;
-      if (rq_left_n == 16'd1) begin
-        f_state_d = FIdle;
-      end
+    rq_addr_d = req_fire ? rq_addr_n + 32'(rq_stride_d) : rq_addr_n;
+    rq_left_d = rq_left_n - 16'(req_fire);
+    if (req_fire && (rq_left_n == 16'd1)) begin
+      f_state_d = FIdle;
     end
   end
 
   assign req_addr_o  = {req_addr[31:LoW], {LoW{1'b0}}};
   assign req_beats_o = 8'((32'(req_addr[LoW-1:0]) + 32'(req_bytes) + BUS_BYTES - 1) / BUS_BYTES);
 
-  systole_fifo #(.WIDTH(InsnW + 32), .DEPTH(WQ_DEPTH)) u_wq (
+  assign wq_in = {insn_idx_i, insn_i.push_next, insn_i.target, SramW'(insn_i.sram_addr), insn_i.dram_addr,
+                  insn_i.dram_stride, insn_i.y_size, insn_i.y_pad_before, insn_i.y_pad_after,
+                  XW'(insn_i.x_size), XW'(insn_i.x_pad_before), insn_i.pad_value};
+
+  systole_fifo #(.WIDTH(WqW), .DEPTH(WQ_DEPTH)) u_wq (
     .clk_i,
     .rst_ni,
     .in_valid_i  (wq_push),
     .in_ready_o  (wq_ready),
-    .in_data_i   ({insn_idx_i, insn_i}),
+    .in_data_i   (wq_in),
     .out_valid_o (wq_valid),
     .out_ready_i (wq_pop),
     .out_data_o  (wq_out),
     .count_o     (wq_count)
   );
   logic unused_wq;
-  assign unused_wq = ^{wq_count, w_insn.opcode, w_insn.pop_prev, w_insn.pop_next, w_insn.push_prev,
-                       w_insn.dram_addr[31:LoW], w_insn.spare};
+  assign unused_wq = ^{wq_count, w_dram_addr[31:LoW], insn_i.opcode, insn_i.pop_prev, insn_i.push_prev,
+                       insn_i.spare};
 
   // ---------------------------------------------------------------- writer logic
   always_comb begin
@@ -275,8 +289,8 @@ module systole_load #(
             rd_bytes_o = 16'(w_bytes);
             wq_pop     = last_row;
             beat_d     = '0;
-            wr_off_d   = wr_off_q + LoW'(w_insn.dram_stride);
-            wr_aoff_d  = wr_aoff_q + 32'(w_insn.dram_stride);
+            wr_off_d   = wr_off_q + LoW'(w_stride);
+            wr_aoff_d  = wr_aoff_q + 32'(w_stride);
           end else begin
             beat_d = beat_q + 1'b1;
           end
@@ -290,76 +304,112 @@ module systole_load #(
         wr_off_d        = '0;
         wr_aoff_d       = '0;
         retire_o        = 1'b1;
-        tok_next_push_o = w_insn.push_next;
+        tok_next_push_o = w_push_next;
       end
     end
   end
 
-  // Row assembly, only in a cycle that writes a row: element e of a data row is byte
-  // wr_lo + (e - x_pad_before) * elem_bytes of the row's beats (the last beat is r_data_i).
-  logic        in_data;
-  logic [31:0] bi;
-  logic [7:0]  v;
+  // Row assembly. Byte q of the assembled row (q < 4*DIM; a scratchpad row uses q < DIM) is
+  // byte s = q - base + wr_lo of the row's DRAM bytes (base = x_pad_before * element bytes),
+  // which arrives in beat s / BUS_BYTES, lane s % BUS_BYTES. Each arriving beat is rotated by
+  // (wr_lo - base) mod BUS_BYTES bytes, so that every byte it carries lands on lane q % BUS_BYTES,
+  // and its bytes are kept in a row buffer at their row positions; in the cycle of the row's
+  // last beat, the positions of that beat take the rotated beat itself (r_data_i). Elements
+  // outside [x_pad_before, x_pad_before + x_size) take the pad value (sign-extended for the
+  // accumulator); only the row of the target memory is driven, the other one is zero.
+  localparam int unsigned RowB  = 4 * DIM;                  // bytes of an accumulator row
+  localparam int unsigned Lb    = $clog2(BUS_BYTES);
+  localparam int unsigned LbW   = (Lb > 0) ? Lb : 1;
+  localparam int unsigned NG    = (RowB + BUS_BYTES - 1) / BUS_BYTES;  // beat-sized groups of q
+  localparam int unsigned KBase = 2 ** LoW;                 // > wr_lo, a multiple of BUS_BYTES
+  localparam int unsigned KB1   = KBase / BUS_BYTES - 1;    // 0, or 1 when BUS_BYTES = 1
+  localparam int unsigned NdW   = ((XW + 2 > LoW) ? XW + 2 : LoW) + 1;
+  localparam int unsigned BhW   = ((BeatW > NdW) ? BeatW : NdW) + 1;
+  localparam int unsigned RowW  = 8 * RowB;
+
+  logic [XW+1:0]    base;
+  logic [NdW-1:0]   nd;         // base - wr_lo + KBase - 1 (>= 0)
+  logic [LbW-1:0]   rot_amt;    // (wr_lo - base) mod BUS_BYTES
+  logic [BhW-1:0]   bhp;        // beat_q - floor((wr_lo - base) / BUS_BYTES) + KB1
+  logic [BusW-1:0]  carry;      // bits of the lanes l with l + rot_amt >= BUS_BYTES (next beat)
+  logic [NG:0]      grp_hit;    // beat-sized group g of the row takes the current beat
+  logic [BusW-1:0]  rot;        // r_data_i rotated right by rot_amt bytes
+  logic [NG*BusW-1:0] hit_g;    // bits of the row bytes that come from the current beat
+  logic [RowW-1:0]  hit;
+  logic [RowW-1:0]  row_q, row;
+  logic [DIM-1:0]   in_rng;
+  logic             sp_data, acc_data;
+  logic [7:0]       sp_pad, acc_pad, acc_sign;
+
+  assign base = w_acc ? {w_x_pad_before, 2'b00} : (XW + 2)'(w_x_pad_before);
+  assign nd   = NdW'(base) + NdW'(KBase - 1) - NdW'(wr_lo);
+  assign bhp  = BhW'(beat_q) + BhW'(nd[NdW-1:Lb]);
+  if (Lb > 0) begin : g_amt
+    assign rot_amt = ~nd[Lb-1:0];
+    always_comb begin
+      rot = r_data_i;
+      for (int unsigned i = 0; i < Lb; i++) begin
+        if (rot_amt[i]) begin
+          rot = (rot >> (8 * 2**i)) | (rot << (BusW - 8 * 2**i));
+        end
+      end
+    end
+    for (genvar l = 0; l < BUS_BYTES; l++) begin : g_carry
+      assign carry[8*l +: 8] = {8{32'(rot_amt) + l >= BUS_BYTES}};
+    end
+  end else begin : g_amt1
+    logic unused_nd;
+    assign rot_amt = 1'b0;
+    assign rot     = r_data_i;
+    assign carry   = '0;
+    assign unused_nd = ^{rot_amt, nd[0]};
+  end
+  for (genvar g = 0; g <= NG; g++) begin : g_grp
+    assign grp_hit[g] = (bhp == BhW'(g + KB1));
+  end
+  // Byte q is in group q / BUS_BYTES on lane q % BUS_BYTES; it takes the current beat when its
+  // group does (lane without carry) or the next group does (lane with carry). Whole-row vector
+  // operations: the same logic per byte, and few operations per cycle in simulation.
+  for (genvar g = 0; g < NG; g++) begin : g_hit
+    assign hit_g[g*BusW +: BusW] = (carry & {BusW{grp_hit[g+1]}}) | (~carry & {BusW{grp_hit[g]}});
+  end
+  if (NG * BusW > RowW) begin : g_hit_cut
+    logic unused_hit;
+    assign unused_hit = ^hit_g[NG*BusW-1:RowW];
+  end
+  assign hit = hit_g[RowW-1:0];
+  assign row = (hit & RowW'({NG{rot}})) | (~hit & row_q);
+  // Row buffer: the bytes of the row's beats before the last. A byte is written in every cycle
+  // its beat is the current one, and so holds that beat once it has been accepted.
+  always_ff @(posedge clk_i) begin
+    row_q <= row;
+  end
+
+  for (genvar e = 0; e < DIM; e++) begin : g_rng
+    assign in_rng[e] = ((XW + 1)'(e) >= (XW + 1)'(w_x_pad_before)) &&
+                       ((XW + 1)'(e) < (XW + 1)'(w_x_pad_before) + (XW + 1)'(w_x_size));
+  end
+  assign sp_data  = wr_en && data_row && !w_acc;
+  assign acc_data = wr_en && data_row && w_acc;
+  assign sp_pad   = (wr_en && !w_acc) ? w_pad_value : '0;
+  assign acc_pad  = (wr_en && w_acc) ? w_pad_value : '0;
+  assign acc_sign = (wr_en && w_acc) ? {8{w_pad_value[7]}} : '0;
+  // (In simulation, no work in the cycles that write no row.)
   always_comb begin
     sp_row  = '0;
     acc_row = '0;
-    in_data = 1'b0;
-    bi      = '0;
-    v       = '0;
-    // Only the row of the target memory is built (the other one is not written): a
-    // scratchpad row costs DIM byte selects, not 4*DIM.
-    if (wr_en && w_acc) begin
+    if (wr_en) begin
       for (int unsigned e = 0; e < DIM; e++) begin
-        in_data = data_row && (e >= 32'(w_insn.x_pad_before)) &&
-                  (e < 32'(w_insn.x_pad_before) + 32'(w_insn.x_size));
-        acc_row[32*e +: 32] = {{24{w_insn.pad_value[7]}}, w_insn.pad_value};
-        if (in_data) begin
-          for (int unsigned b = 0; b < 4; b++) begin
-            bi = 32'(wr_lo) + 4 * (e - 32'(w_insn.x_pad_before)) + b;
-            if (BeatW'(bi / BUS_BYTES) == beat_q) begin
-              v = r_data_i[8 * (bi % BUS_BYTES) +: 8];
-            end else begin
-              v = beats_q[BeatW'(bi / BUS_BYTES)][8 * (bi % BUS_BYTES) +: 8];
-            end
-            acc_row[32*e + 8*b +: 8] = v;
-          end
-        end
+        sp_row[8*e +: 8] = (sp_data && in_rng[e]) ? row[8*e +: 8] : sp_pad;
+        acc_row[32*e +: 32] = (acc_data && in_rng[e]) ? row[32*e +: 32] : {acc_sign, acc_sign, acc_sign, acc_pad};
       end
-    end
-    if (wr_en && !w_acc) begin
-      for (int unsigned e = 0; e < DIM; e++) begin
-        in_data = data_row && (e >= 32'(w_insn.x_pad_before)) &&
-                  (e < 32'(w_insn.x_pad_before) + 32'(w_insn.x_size));
-        sp_row[8*e +: 8] = w_insn.pad_value;
-        if (in_data) begin
-          bi = 32'(wr_lo) + e - 32'(w_insn.x_pad_before);
-          if (BeatW'(bi / BUS_BYTES) == beat_q) begin
-            v = r_data_i[8 * (bi % BUS_BYTES) +: 8];
-          end else begin
-            v = beats_q[BeatW'(bi / BUS_BYTES)][8 * (bi % BUS_BYTES) +: 8];
-          end
-          sp_row[8*e +: 8] = v;
-        end
-      end
-    end
-  end
-
-  // Beat buffer (memory primitive: one beat written per accepted response beat).
-  always_ff @(posedge clk_i) begin
-    if (r_fire) begin
-      beats_q[beat_q] <= r_data_i;
     end
   end
 
   // ---------------------------------------------------------------- state
-  always_comb begin
-    out_d = out_q;
-    if (req_fire && !(row_done || (r_fire && r_err_i))) begin
-      out_d = out_q + 9'd1;
-    end else if (!req_fire && (row_done || (r_fire && r_err_i))) begin
-      out_d = out_q - 9'd1;
-    end
-  end
+  logic out_dec;
+  assign out_dec = row_done || (r_fire && r_err_i);
+  assign out_d   = out_q + ((req_fire && !out_dec) ? 9'd1 : (!req_fire && out_dec) ? 9'h1ff : 9'd0);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -394,7 +444,7 @@ module systole_load #(
   end
 
   logic [31:0] dst_row;
-  assign dst_row     = 32'(w_insn.sram_addr) + 32'(wr_row_q);  // range-checked at start
+  assign dst_row     = 32'(w_sram_addr) + 32'(wr_row_q);  // range-checked at start (so sram_addr fits SramW)
   logic unused_dst;
   assign unused_dst  = ^dst_row;
   assign sp_we_o     = wr_en && !w_acc;
@@ -408,7 +458,8 @@ module systole_load #(
   assign err_o       = w_err || f_err;
   assign err_code_o  = w_err ? systole_isa_pkg::ErrDmaBusError : f_code;
   assign err_idx_o   = w_err ? w_idx : fault_idx_q;
-  assign err_addr_o  = ((w_insn.dram_addr + wr_aoff_q) & ~32'(BUS_BYTES - 1)) + 32'(beat_q) * BUS_BYTES;
+  // (Parenthesized: Yosys 0.23 reads `x & ~32'(BUS_BYTES - 1)` as x & (BUS_BYTES - 1).)
+  assign err_addr_o  = ((w_dram_addr + wr_aoff_q) & ~(32'(BUS_BYTES - 1))) + 32'(beat_q) * BUS_BYTES;
 
 `ifndef SYNTHESIS
   a_load_spad_row: assert property (@(posedge clk_i) disable iff (!rst_ni) sp_we_o |-> (dst_row < SPAD_ROWS))
