@@ -106,7 +106,7 @@ module systole_fetch #(
   // No combinational path from req_ready_i back to req_valid_o.
   assign req_valid_o = run_q && !halt_i && !err_q && !misal_q && (rem_c != '0) &&
                        (n_words != '0) && (n_words >= min_burst);
-  assign req_addr_o  = req_byte & ~32'(BUS_BYTES - 1);
+  assign req_addr_o  = req_byte & ~(32'(BUS_BYTES - 1));  // ~(..), not ~32'(..): rtl/lint.sh
   assign req_beats_o = 8'(beats);
 
   // Response side: words completed by this beat go to their slots.
