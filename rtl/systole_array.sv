@@ -34,6 +34,10 @@
 //     reset registers).
 module systole_array #(
   parameter int unsigned DIM = 4,
+  // The PEs' multiplier (rtl/systole_pe.sv); the fast Verilator description has no PEs.
+  /* verilator lint_off UNUSEDPARAM */
+  parameter bit          LUT_MUL = 1'b1,
+  /* verilator lint_on UNUSEDPARAM */
   localparam int unsigned TagW = (DIM > 1) ? $clog2(DIM) : 1
 ) (
   input  logic                      clk_i,
@@ -164,7 +168,7 @@ module systole_array #(
     for (genvar c = 0; c < DIM; c++) begin : g_col
       logic [OutW-1:0] psum_out;
       assign psum_v[k+1][c] = PsumW'($signed(psum_out));
-      systole_pe #(.DIM(DIM), .ROW(k)) u_pe (
+      systole_pe #(.DIM(DIM), .ROW(k), .LUT_MUL(LUT_MUL)) u_pe (
         .clk_i,
         .rst_ni,
         .a_i       (a_h[k][c]),

@@ -19,6 +19,7 @@ module systole_execute #(
   parameter int unsigned DIM       = 4,
   parameter int unsigned SPAD_ROWS = 256,
   parameter int unsigned ACC_ROWS  = 64,
+  parameter bit          LUT_MUL   = 1'b1,  // the PEs' multiplier (rtl/systole_pe.sv)
   localparam int unsigned SpAw     = $clog2(SPAD_ROWS),
   localparam int unsigned AccAw    = $clog2(ACC_ROWS),
   localparam int unsigned TagW     = (DIM > 1) ? $clog2(DIM) : 1,
@@ -386,7 +387,7 @@ module systole_execute #(
 
   assign w_row = wl_zero_q ? '0 : sp_rdata_b_i;
 
-  systole_array #(.DIM(DIM)) u_array (
+  systole_array #(.DIM(DIM), .LUT_MUL(LUT_MUL)) u_array (
     .clk_i,
     .rst_ni,
     .a_i       (sp_rdata_a_i),

@@ -20,6 +20,9 @@
 module systole_pe #(
   parameter int unsigned DIM = 4,  // array dimension (sizes the row tag)
   parameter int unsigned ROW = 0,  // this PE's row: the weight tag it captures
+  // 1: the product is the LUT-built Booth multiply below (FPGAs without enough multipliers:
+  // iCE40); 0: `$signed(a) * w`, which synthesis maps to a DSP block (xc7, ecp5).
+  parameter bit          LUT_MUL = 1'b1,
   localparam int unsigned TagW = (DIM > 1) ? $clog2(DIM) : 1,
   localparam int unsigned PsumOW = (15 + $clog2(ROW + 2) < 32) ? 15 + $clog2(ROW + 2) : 32,
   localparam int unsigned PsumIW = (ROW == 0) ? 1 :
@@ -100,6 +103,11 @@ module systole_pe #(
       end
     end
     prod = {x, lo};
+    if (!LUT_MUL) begin
+      // The same product for the DSP blocks (row 0's +neg0 then is not added again).
+      prod = 16'($signed(a_i) * $signed(w_act));
+      neg0 = 1'b0;
+    end
   end
 
   // The partial sum (no wrap-around possible below 32 bits: see the header), plus row 0's

@@ -17,6 +17,7 @@ module systole_top #(
   parameter int unsigned FETCH_DEPTH = 16,    // fetch window: instruction words (power of two, >= 4)
   parameter int unsigned REQUANT_LANES = 0,   // 0: DIM (one requantizer per column)
   parameter int unsigned COUNTER_BITS  = 64,  // performance counter width (32..64)
+  parameter bit          LUT_MUL       = 1'b1, // PE multiplier: LUT-built (1) or inferred for DSPs (0)
   localparam int unsigned BusW      = BUS_BYTES * 8
 ) (
   input  logic                 clk_i,
@@ -369,7 +370,7 @@ module systole_top #(
     .err_addr_o       (l_err_addr)
   );
 
-  systole_execute #(.DIM(DIM), .SPAD_ROWS(SPAD_ROWS), .ACC_ROWS(ACC_ROWS)) u_execute (
+  systole_execute #(.DIM(DIM), .SPAD_ROWS(SPAD_ROWS), .ACC_ROWS(ACC_ROWS), .LUT_MUL(LUT_MUL)) u_execute (
     .clk_i,
     .rst_ni           (core_rst_n),
     .insn_valid_i     (q_ex_valid),

@@ -34,6 +34,9 @@ TopParams top_params(const Config& cfg, const Target& t) {
   p.fetch_window = cfg.fetch_window;
   p.requant_lanes = cfg.output_lanes() >= cfg.dim ? 0 : cfg.output_lanes();
   p.counter_bits = t.family == Family::Ice40 ? 32 : 64;
+  // iCE40: no DSPs on the HX8K, 8 on the UP5K for 16 PEs: the PEs' Booth multiply in LUTs is
+  // half the size of Yosys's; elsewhere the PEs' products go to DSP blocks.
+  p.lut_mul = t.family == Family::Ice40 ? 1 : 0;
   p.mem_bytes = t.mem_bytes;
   return p;
 }

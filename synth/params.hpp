@@ -18,6 +18,7 @@ struct TopParams {
   unsigned fetch_window = 16;  // FETCH_DEPTH: queues.fetch_window
   unsigned requant_lanes = 0;  // REQUANT_LANES: output.requant_lanes (0 = DIM)
   unsigned counter_bits = 64;  // COUNTER_BITS: 32 on the iCE40 boards (not a config key: no timing effect)
+  unsigned lut_mul = 0;        // LUT_MUL: PE products built in LUTs (iCE40) or left to the DSP blocks
   unsigned mem_bytes = 0;      // board memory (board tops only)
 };
 

@@ -4,6 +4,7 @@
 // array alone costs and how fast it runs on a small FPGA (the full accelerator may not fit).
 module systole_array_board #(
   parameter int unsigned DIM = 4,
+  parameter bit          LUT_MUL = 1'b1,  // the PEs' multiplier (rtl/systole_pe.sv)
   localparam int unsigned TagW = (DIM > 1) ? $clog2(DIM) : 1
 ) (
   input  logic clk_i,
@@ -46,7 +47,7 @@ module systole_array_board #(
     end
   end
 
-  systole_array #(.DIM(DIM)) u_array (
+  systole_array #(.DIM(DIM), .LUT_MUL(LUT_MUL)) u_array (
     .clk_i, .rst_ni(rst_n),
     .a_i(a), .a_sel_i(lfsr_q[3]),
     .w_i(w), .w_valid_i(lfsr_q[5]), .w_tag_i(tag_q), .w_bank_i(lfsr_q[9]),

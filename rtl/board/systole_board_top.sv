@@ -14,6 +14,7 @@ module systole_board_top #(
   parameter int unsigned FETCH_DEPTH  = 4,
   parameter int unsigned REQUANT_LANES = 1,    // serial requantizer lanes (docs/synth.md)
   parameter int unsigned COUNTER_BITS  = 32,   // 32-bit performance counters on the board
+  parameter bit          LUT_MUL       = 1'b1,  // PE products in LUTs (rtl/systole_pe.sv)
   parameter int unsigned MEM_BYTES    = 4096,
   parameter int unsigned CLKS_PER_BIT = 104,   // 12 MHz / 115200 baud
   parameter bit          LED_INVERT   = 1'b0,
@@ -80,7 +81,7 @@ module systole_board_top #(
   systole_top #(
     .DIM(DIM), .SPAD_ROWS(SPAD_ROWS), .SPAD_BANKS(SPAD_BANKS), .ACC_ROWS(ACC_ROWS),
     .ACC_BANKS(ACC_BANKS), .BUS_BYTES(BUS_BYTES), .INSN_DEPTH(INSN_DEPTH), .FETCH_DEPTH(FETCH_DEPTH),
-    .REQUANT_LANES(REQUANT_LANES), .COUNTER_BITS(COUNTER_BITS)
+    .REQUANT_LANES(REQUANT_LANES), .COUNTER_BITS(COUNTER_BITS), .LUT_MUL(LUT_MUL)
   ) u_top (
     .clk_i, .rst_ni(rst_n),
     .s_awvalid_i(awvalid), .s_awready_o(awready), .s_awaddr_i(awaddr),

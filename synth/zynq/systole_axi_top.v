@@ -104,7 +104,7 @@ module systole_axi_top #(
   systole_top #(
     .DIM(DIM), .SPAD_ROWS(SPAD_ROWS), .SPAD_BANKS(SPAD_BANKS), .ACC_ROWS(ACC_ROWS),
     .ACC_BANKS(ACC_BANKS), .BUS_BYTES(BUS_BYTES), .INSN_DEPTH(INSN_DEPTH), .FETCH_DEPTH(FETCH_DEPTH),
-    .REQUANT_LANES(REQUANT_LANES)
+    .REQUANT_LANES(REQUANT_LANES), .LUT_MUL(1'b0)  // the PEs' products in DSP48s
   ) u_top (
     .clk_i(clk), .rst_ni(aresetn),
     .s_awvalid_i(s_axi_awvalid), .s_awready_o(s_axi_awready), .s_awaddr_i(s_axi_awaddr[7:0]),
