@@ -8,10 +8,9 @@
 //            then one accumulator row per cycle while the row buffer has room. It starts the
 //            next STORE in the cycle after its last read.
 //   output:  one cycle after its read, a row goes through DIM systole_requant elements (or
-//            stays the raw int32 row) into the row buffer (RQ_DEPTH rows). With
-//            REQUANT_LANES < DIM the row goes instead through that many serial
-//            systole_requant_lane (Per * (Steps + 1) + 2 cycles a row; the reader reads a requantized
-//            row and starts a STORE only when the lanes are free or finishing).
+//            stays the raw int32 row) into the row buffer (RQ_DEPTH rows); with REQUANT_LANES
+//            < DIM through that many serial systole_requant_lane (Per * (Steps + 1) + 2 cycles
+//            a row; a requantized row is read only when the lanes are free or finishing).
 //   writer:  issues one BUS_BYTES-aligned write burst per buffered row, in order, one per
 //            cycle when granted, and sends the bursts' beats with byte strobes in request order.
 // Rows with x_size = 0 touch neither the buffer nor the bus. Each instruction retires
@@ -121,8 +120,7 @@ module systole_store #(
   logic [RfW-1:0]  rf_out;
 
   // ---------------------------------------------------------------- row buffer and writer
-  // A buffered row as NWords bus words (the last one zero-padded when BUS_BYTES does not
-  // divide the row).
+  // A buffered row as NWords bus words (the last zero-padded if BUS_BYTES does not divide it).
   logic [NWords*BusW-1:0] rows_q [RQ_DEPTH];
   logic [NWords*BusW-1:0] row_in;
   logic [31:0]       raddr_q [RQ_DEPTH];
@@ -382,8 +380,7 @@ module systole_store #(
     end
   end
 
-  // Row buffer storage (memory primitive: written only by the output stage, which requantizes
-  // here).
+  // Row buffer storage (memory primitive: written only by the output stage, requantizing).
   always_ff @(posedge clk_i) begin
     if (push) begin
       if (!Serial && !raw_q) begin
