@@ -176,6 +176,28 @@ Report run_flow(const FlowOptions& o) {
   r.outputs.insert(r.outputs.end(), {"synth.ys", "yosys.log", "yosys_stat.txt"});
   for (const auto& p : over_capacity(r.synth, t.device)) r.problems.push_back("does not fit: " + p);
 
+  // 2a. iCE40 netlist over the device's LUTs or flip-flops: nextpnr's packer says how many
+  // logic cells it needs, the figure that decides the fit (a flip-flop shares a cell only
+  // with the LUT feeding it), without placing (a second or so).
+  if (pnr && !r.problems.empty()) {
+    const std::string rep = (out / "pack_report.json").string(), nlog = (out / "nextpnr_pack.log").string();
+    fs::remove(rep);
+    say("nextpnr-ice40 --pack-only ...");
+    const auto t0 = std::chrono::steady_clock::now();
+    const int rc = run_logged({"nextpnr-ice40", t.nextpnr_device, "--package", t.package, "--json", netlist, "--pcf",
+                               source_dir(o) + "/synth/" + t.pcf, "--pack-only", "--report", rep, "-l", nlog, "-q"},
+                              (out / "nextpnr_pack.out").string());
+    r.steps.push_back({"pack", seconds_since(t0), "nextpnr_pack.log"});
+    r.outputs.insert(r.outputs.end(), {"netlist.json", "nextpnr_pack.log"});
+    if (rc == 0 && fs::exists(rep)) {
+      for (const auto& [name, u] : parse_nextpnr_report(read_file(rep)).utilization) r.packed.push_back(u);
+      r.outputs.push_back("pack_report.json");
+      for (const auto& p : over_capacity(r.packed, t.device)) r.problems.push_back("after packing: " + p);
+    } else {
+      r.notes.push_back(fmt::format("nextpnr-ice40 --pack-only failed (exit {}): {}", rc, first_error_line(nlog)));
+    }
+  }
+
   // 2. nextpnr + icepack (iCE40), unless the netlist is already known not to fit.
   if (pnr && r.problems.empty()) {
     r.outputs.push_back("netlist.json");

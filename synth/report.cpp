@@ -188,6 +188,10 @@ std::string report_text(const Report& r) {
   if (!r.overrides.empty()) s += fmt::format("board override: {}\n", fmt::join(r.overrides, ", "));
   s += "\nsynthesis (Yosys):\n";
   table(s, r.synth);
+  if (!r.packed.empty()) {
+    s += "\npacking only (nextpnr --pack-only: the netlist is too large to place):\n";
+    table(s, r.packed);
+  }
   if (r.placed) {
     s += "\nplace and route (nextpnr):\n";
     table(s, r.pnr);
@@ -227,6 +231,7 @@ nlohmann::json report_json(const Report& r) {
   if (!r.placed) j["clock_mhz"] = r.clock_mhz;  // board clock (0: none); fmax_mhz only once placed
   j["cells"] = r.cells;
   j["synthesis"] = res_json(r.synth);
+  if (!r.packed.empty()) j["packed"] = res_json(r.packed);  // logic cells after packing (no fit)
   if (r.placed) {
     j["place_route"] = res_json(r.pnr);
     j["fmax_mhz"] = r.fmax_mhz;

@@ -55,6 +55,7 @@ struct Report {
   std::vector<Resource> synth;          // from Yosys
   bool placed = false;
   std::vector<Resource> pnr;            // from nextpnr (placed design)
+  std::vector<Resource> packed;         // from nextpnr --pack-only (iCE40 netlist too large to place)
   double fmax_mhz = 0, clock_mhz = 0;   // achieved Fmax (worst clock), board clock
   std::vector<StepTime> steps;
   std::vector<std::string> notes;       // what the flow decided on its own (DSP fallback)
