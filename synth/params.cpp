@@ -70,7 +70,17 @@ Config ice40_board_override(const Config& cfg, std::vector<std::string>& changes
   return c;
 }
 
+void require_rtl_supported(const Config& cfg) {
+  // The RTL's bursts count beats in 8 bits: a 16-word fetch burst on a 1-byte bus is 256 beats;
+  // the hls model and the cost model take any bus width.
+  if (cfg.dram_bytes_per_cycle < 2)
+    throw Error(fmt::format("config '{}': dram.bytes_per_cycle = {} is not supported by the RTL (its bursts count "
+                            "at most 255 beats; a 16-word instruction fetch on a 1-byte bus is 256); use 2 or more",
+                            cfg.name, cfg.dram_bytes_per_cycle));
+}
+
 FitResult fit_config(const Config& cfg, const Target& t, bool allow_override) {
+  require_rtl_supported(cfg);
   FitResult r{cfg, top_params(cfg, t), {}, {}};
   if (t.family != Family::Ice40) return r;  // estimate-only targets: report, never refuse
   r.bram = ice40_bram_estimate(r.params, t);

@@ -24,6 +24,9 @@ struct TopParams {
 
 TopParams top_params(const Config& cfg, const Target& t);
 
+// Throws systole::Error naming the key when the RTL cannot build the config (a 1-byte bus).
+void require_rtl_supported(const Config& cfg);
+
 // Block RAMs an iCE40 needs for the scratchpad and accumulator of `p` (each 1W2R RAM bank
 // is duplicated per read port; SB_RAM40_4K is 256x16 / 512x8 / 1024x4 / 2048x2), plus the
 // board memory when it is in block RAM.

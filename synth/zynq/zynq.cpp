@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "arch/error.hpp"
+#include "synth/params.hpp"
 
 namespace systole::synth::zynq {
 
@@ -415,6 +416,7 @@ Project make_project(const Config& cfg, const std::string& board, const std::str
                      const std::string& gen_dir) {
   const ZynqBoard& b = find_board(board);
   cfg.validate();
+  require_rtl_supported(cfg);
   const std::string src =
       fs::absolute(source_dir.empty() ? default_source_dir() : source_dir).lexically_normal().string();
   const std::string gen = gen_dir.empty() ? default_gen_dir() : gen_dir;

@@ -141,6 +141,22 @@ TEST(Fit, LargeArrayDoesNotFitEvenOverridden) {
   EXPECT_TRUE(fit_config(def, find_target("xc7"), false).overrides.empty());
 }
 
+TEST(Fit, OneByteBusIsRefusedNamingTheKey) {
+  Config c = load_config("tiny");
+  c.dram_bytes_per_cycle = 1;
+  for (const char* t : {"ice40-hx8k", "xc7"}) {
+    try {
+      fit_config(c, find_target(t), true);
+      FAIL() << t;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("dram.bytes_per_cycle = 1 is not supported by the RTL"), std::string::npos)
+          << e.what();
+    }
+  }
+  c.dram_bytes_per_cycle = 2;
+  EXPECT_NO_THROW(fit_config(c, find_target("xc7"), true));
+}
+
 TEST(Plan, BoardTopScript) {
   FlowOptions o;
   o.target = "ice40-up5k";

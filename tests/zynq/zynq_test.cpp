@@ -243,6 +243,14 @@ TEST(Zynq, BoardsAndErrors) {
   } catch (const Error& e) {
     EXPECT_HAS(std::string(e.what()), "400 MHz");
   }
+  Config narrow = load_config("tiny");
+  narrow.dram_bytes_per_cycle = 1;
+  try {
+    make_project(narrow, "pynq-z2", SYSTOLE_SOURCE_DIR, SYSTOLE_GEN_DIR);
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_HAS(std::string(e.what()), "dram.bytes_per_cycle = 1 is not supported by the RTL");
+  }
   try {
     make_project(load_config("tiny"), "pynq-z2", "/nonexistent", SYSTOLE_GEN_DIR);
     ADD_FAILURE();
