@@ -34,7 +34,7 @@ struct SynthArea {
   std::string path, target, device;
   // Hardware parameters the report was synthesized with (after any board override).
   uint32_t dim = 0, spad_rows = 0, spad_banks = 0, acc_rows = 0, acc_banks = 0, bus_bytes = 0, insn_depth = 0;
-  uint32_t fetch_window = 16;  // FETCH_DEPTH (reports written before it existed: 16)
+  uint32_t fetch_window = Config{}.fetch_window;  // FETCH_DEPTH (reports written before it existed: the default)
   double lut = 0, ff = 0, dsp = 0, bram = 0;
   bool matches(const Config& cfg) const;
 };

@@ -76,10 +76,7 @@ YosysPlan yosys_plan(const FlowOptions& o, const Target& t, const TopParams& p, 
     params = {{"DIM", p.dim}, {"LUT_MUL", p.lut_mul}};
   } else {
     plan.top = board ? "systole_board_top" : "systole_top";
-    params = {{"DIM", p.dim},           {"SPAD_ROWS", p.spad_rows}, {"SPAD_BANKS", p.spad_banks},
-              {"ACC_ROWS", p.acc_rows}, {"ACC_BANKS", p.acc_banks}, {"BUS_BYTES", p.bus_bytes},
-              {"INSN_DEPTH", p.insn_depth}, {"FETCH_DEPTH", p.fetch_window}, {"REQUANT_LANES", p.requant_lanes}, {"COUNTER_BITS", p.counter_bits},
-              {"LUT_MUL", p.lut_mul}};
+    params = top_param_list(p);
     if (board) {
       params.push_back({"MEM_BYTES", p.mem_bytes});
       params.push_back({"CLKS_PER_BIT", unsigned(std::lround(t.clock_mhz * 1e6 / 115200))});

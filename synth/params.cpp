@@ -41,6 +41,20 @@ TopParams top_params(const Config& cfg, const Target& t) {
   return p;
 }
 
+std::vector<std::pair<std::string, unsigned>> top_param_list(const TopParams& p) {
+  return {{"DIM", p.dim},
+          {"SPAD_ROWS", p.spad_rows},
+          {"SPAD_BANKS", p.spad_banks},
+          {"ACC_ROWS", p.acc_rows},
+          {"ACC_BANKS", p.acc_banks},
+          {"BUS_BYTES", p.bus_bytes},
+          {"INSN_DEPTH", p.insn_depth},
+          {"FETCH_DEPTH", p.fetch_window},
+          {"REQUANT_LANES", p.requant_lanes},
+          {"COUNTER_BITS", p.counter_bits},
+          {"LUT_MUL", p.lut_mul}};
+}
+
 BramEstimate ice40_bram_estimate(const TopParams& p, const Target& t) {
   BramEstimate e;
   e.spad = 2 * p.spad_banks * ice40_blocks(p.dim * 8, p.spad_rows / p.spad_banks);

@@ -4,6 +4,7 @@
 // minutes of synthesis) a configuration that cannot fit.
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "arch/config.hpp"
@@ -15,7 +16,7 @@ namespace systole::synth {
 struct TopParams {
   unsigned dim = 4, spad_rows = 0, spad_banks = 1, acc_rows = 0, acc_banks = 1;
   unsigned bus_bytes = 4, insn_depth = 4;
-  unsigned fetch_window = 16;  // FETCH_DEPTH: queues.fetch_window
+  unsigned fetch_window = Config{}.fetch_window;  // FETCH_DEPTH: queues.fetch_window
   unsigned requant_lanes = 0;  // REQUANT_LANES: output.requant_lanes (0 = DIM)
   unsigned counter_bits = 64;  // COUNTER_BITS: 32 on the iCE40 boards (not a config key: no timing effect)
   unsigned lut_mul = 0;        // LUT_MUL: PE products built in LUTs (iCE40) or left to the DSP blocks
@@ -23,6 +24,10 @@ struct TopParams {
 };
 
 TopParams top_params(const Config& cfg, const Target& t);
+
+// systole_top's parameters by name, in port-list order (without the board's MEM_BYTES): what
+// the flow sets with chparam and the report prints.
+std::vector<std::pair<std::string, unsigned>> top_param_list(const TopParams& p);
 
 // Throws systole::Error naming the key when the RTL cannot build the config (a 1-byte bus).
 void require_rtl_supported(const Config& cfg);

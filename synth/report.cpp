@@ -179,11 +179,8 @@ std::string report_text(const Report& r) {
   s += fmt::format("systole synth: target {} ({}{}), design {} (top {}), config {}\n", r.target, r.device,
                    r.board.empty() ? "" : ", board " + r.board, r.design, r.top, r.config_name);
   const auto& p = r.params;
-  s += fmt::format(
-      "parameters: DIM={} SPAD_ROWS={} SPAD_BANKS={} ACC_ROWS={} ACC_BANKS={} BUS_BYTES={} INSN_DEPTH={} "
-      "FETCH_DEPTH={} REQUANT_LANES={} COUNTER_BITS={} LUT_MUL={}",
-      p.dim, p.spad_rows, p.spad_banks, p.acc_rows, p.acc_banks, p.bus_bytes, p.insn_depth, p.fetch_window, p.requant_lanes,
-      p.counter_bits, p.lut_mul);
+  s += "parameters:";
+  for (const auto& [k, v] : top_param_list(p)) s += fmt::format(" {}={}", k, v);
   s += p.mem_bytes ? fmt::format(" MEM_BYTES={}\n", p.mem_bytes) : "\n";
   if (!r.overrides.empty()) s += fmt::format("board override: {}\n", fmt::join(r.overrides, ", "));
   s += "\nsynthesis (Yosys):\n";
@@ -223,10 +220,10 @@ nlohmann::json report_json(const Report& r) {
   j["top"] = r.top;
   j["config"] = r.config_name;
   j["effective_config"] = r.effective_config.empty() ? r.config_name : r.effective_config;
-  j["parameters"] = {{"DIM", p.dim},           {"SPAD_ROWS", p.spad_rows}, {"SPAD_BANKS", p.spad_banks},
-                     {"ACC_ROWS", p.acc_rows}, {"ACC_BANKS", p.acc_banks}, {"BUS_BYTES", p.bus_bytes},
-                     {"INSN_DEPTH", p.insn_depth}, {"FETCH_DEPTH", p.fetch_window}, {"REQUANT_LANES", p.requant_lanes},
-                     {"COUNTER_BITS", p.counter_bits}, {"LUT_MUL", p.lut_mul}, {"MEM_BYTES", p.mem_bytes}};
+  nlohmann::json params = nlohmann::json::object();
+  for (const auto& [k, v] : top_param_list(p)) params[k] = v;
+  params["MEM_BYTES"] = p.mem_bytes;
+  j["parameters"] = params;
   j["board_override"] = r.overrides;
   if (!r.placed) j["clock_mhz"] = r.clock_mhz;  // board clock (0: none); fmax_mhz only once placed
   j["cells"] = r.cells;
